@@ -1,0 +1,24 @@
+#pragma once
+#include <chrono>
+
+#include "domain/time.hpp"
+
+namespace tannha::bot {
+
+/// The process clock: the system clock, or one that starts at a chosen instant (--clock) and
+/// runs on from it at real speed.
+class clock {
+ public:
+  clock() = default;
+  /// A clock that reads `start` now and advances in real time from here.
+  explicit clock(domain::instant start)
+      : offset_(start - std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now())) {}
+  domain::instant now() const {
+    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) + offset_;
+  }
+
+ private:
+  std::chrono::seconds offset_{0};
+};
+
+}  // namespace tannha::bot

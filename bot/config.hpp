@@ -1,0 +1,97 @@
+#pragma once
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/procedure.hpp"
+#include "domain/result.hpp"
+#include "domain/unit.hpp"
+
+namespace tannha::bot {
+
+/// [server]
+struct server_config {
+  std::string listen = "127.0.0.1:8080";
+  std::string webhook_path = "/webhook";
+  std::size_t body_limit = 64 * 1024;  ///< body_limit_bytes
+  int read_timeout_seconds = 10;
+  int idle_timeout_seconds = 30;
+  int max_connections = 512;
+};
+
+/// [platform]
+struct platform_config {
+  std::string kind = "console";  ///< "zalo" | "telegram" | "console"
+  std::string api_base;          ///< defaults per kind
+  std::string token;             ///< or TANNHA_TOKEN
+  std::string webhook_secret;    ///< or TANNHA_WEBHOOK_SECRET
+  std::string bot_name = "Tận Nhà";
+};
+
+/// [storage]
+struct storage_config {
+  std::string path = "tannha.db";
+};
+
+/// [relay]
+struct relay_config {
+  int max_attempts = 8;
+  double base_backoff_seconds = 1.0;
+  double max_backoff_seconds = 300.0;
+  double per_chat_per_second = 1.0;
+  int per_group_per_minute = 20;
+  double global_per_second = 30.0;
+  int request_timeout_seconds = 15;
+};
+
+/// [forms]
+struct forms_config {
+  int draft_ttl_minutes = 24 * 60;
+};
+
+/// [calendar]: the deployment-wide holidays and make-up working days in effect (the shipped
+/// data/holidays.toml unless the config replaces it, plus extra_*); each unit's `cal` also
+/// holds its own additions.
+struct calendar_config {
+  std::vector<domain::day> holidays;
+  std::vector<domain::day> makeup_days;
+};
+
+/// The whole configuration, read from TOML.
+struct config {
+  server_config server;
+  platform_config platform;
+  storage_config storage;
+  relay_config relay;
+  forms_config forms;
+  calendar_config calendar;
+  std::string source;        ///< the file it was read from (as given)
+  std::string catalog_path;  ///< empty: the shipped catalog; else resolved against the config's folder
+  std::vector<domain::unit> units;
+  std::vector<domain::procedure> procedures;  ///< the catalog in use
+};
+
+/// Reads and checks a config file. A failure lists every problem found, one per line, each
+/// naming file, line and key ("config.toml:42: units[0].capacity: must be a positive integer
+/// (got -3)") — in English, for operators. TANNHA_TOKEN / TANNHA_WEBHOOK_SECRET, when set and
+/// non-empty, replace the file's platform.token / platform.webhook_secret.
+domain::result<config> load_config(const std::string& path);
+/// Same from TOML text (tests); `source` names it in messages, and its folder is where a
+/// relative catalog path is looked for.
+domain::result<config> parse_config(std::string_view toml_text, const std::string& source);
+
+/// Reads a procedure catalog in the shape of data/procedures.toml, checked as the shipped one.
+domain::result<std::vector<domain::procedure>> parse_catalog(std::string_view toml_text,
+                                                             const std::string& source);
+
+/// The shipped procedure catalog (data/procedures.toml, built into the binary).
+std::vector<domain::procedure> shipped_procedures();
+
+/// A weekday as people write it: "Thứ Bảy", "thu bay", "T7", "Thứ 7", "CN", "Chủ nhật",
+/// "sat", "saturday" (case, diacritics and spaces do not matter); nullopt otherwise.
+std::optional<std::chrono::weekday> parse_weekday(std::string_view text);
+
+}  // namespace tannha::bot

@@ -1,0 +1,53 @@
+#pragma once
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tannha::domain {
+
+/// An instant (UTC, seconds).
+using instant = std::chrono::sys_seconds;
+/// A calendar day (no time zone attached: the unit's local day when it comes from local time).
+using day = std::chrono::sys_days;
+/// Wall-clock time in a unit's zone.
+using local_time = std::chrono::local_seconds;
+
+/// The unit-local wall clock for an instant, given the unit's UTC offset.
+inline local_time to_local(instant t, std::chrono::minutes utc_offset) {
+  return local_time{t.time_since_epoch() + utc_offset};
+}
+/// The instant of a unit-local wall-clock time.
+inline instant to_instant(local_time t, std::chrono::minutes utc_offset) {
+  return instant{t.time_since_epoch() - utc_offset};
+}
+/// The local day of a local time.
+inline day local_day(local_time t) {
+  return day{std::chrono::floor<std::chrono::days>(t.time_since_epoch())};
+}
+
+/// "dd/mm/yyyy".
+std::string format_date(day d);
+/// "dd/mm".
+std::string format_day_month(day d);
+/// Vietnamese weekday name: "Thứ Hai" … "Thứ Bảy", "Chủ Nhật".
+std::string weekday_name(std::chrono::weekday wd);
+/// "Thứ Bảy 28/11".
+std::string format_weekday_date(day d);
+/// "08:00".
+std::string format_hhmm(std::chrono::minutes since_midnight);
+/// ISO "2026-11-28".
+std::string iso_date(day d);
+/// Parses ISO "2026-11-28"; nullopt when malformed or not a real date.
+std::optional<day> parse_iso_date(std::string_view s);
+/// Parses "dd/mm" or "dd/mm/yyyy" (also '-' or '.'); a missing year is taken from `today`,
+/// moving to next year when the date would be more than 6 months in the past.
+std::optional<day> parse_user_date(std::string_view s, day today);
+/// Parses "8h", "8h30", "08:30", "14g"; minutes since midnight, nullopt when malformed.
+std::optional<std::chrono::minutes> parse_user_time(std::string_view s);
+/// Parses ISO 8601 "2026-11-23T08:00:00Z" or with "+07:00"; nullopt when malformed.
+std::optional<instant> parse_iso_instant(std::string_view s);
+/// ISO 8601 UTC "2026-11-23T08:00:00Z".
+std::string iso_instant(instant t);
+
+}  // namespace tannha::domain

@@ -1,0 +1,39 @@
+#pragma once
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "domain/calendar.hpp"
+
+namespace tannha::domain {
+
+/// When a unit's home visits happen and how many it takes: the input of the visit-slot rule.
+struct visit_schedule {
+  std::vector<std::chrono::weekday> visit_days{std::chrono::Saturday};
+  std::chrono::minutes visit_time{8 * 60};
+  std::chrono::weekday cutoff_day{std::chrono::Thursday};
+  std::chrono::minutes cutoff_time{17 * 60};
+  int capacity = 20;
+};
+
+/// Thresholds for overdue rules (DESIGN §2), in working days or days as named.
+struct overdue_rules {
+  int unscheduled_working_days = 3;
+  int result_unreturned_days = 5;
+  int escalation_grace_days = 2;
+};
+
+/// One commune/ward as configured: its group chat, first leaders, villages and settings.
+struct unit {
+  std::string id;
+  std::string name;
+  std::string chat_id;
+  std::vector<std::string> admins;
+  std::vector<std::string> villages;
+  visit_schedule schedule;
+  overdue_rules overdue;
+  std::chrono::minutes utc_offset{7 * 60};
+  calendar cal;
+};
+
+}  // namespace tannha::domain

@@ -1,0 +1,219 @@
+#include "handlers/dispatcher.hpp"
+
+#include <iostream>
+
+#include "handlers/command_parser.hpp"
+#include "handlers/commands.hpp"
+#include "handlers/text.hpp"
+#include "storage/outbox.hpp"
+#include "storage/update_log.hpp"
+
+namespace tannha::handlers {
+
+std::string_view to_string(dispatch_outcome o) {
+  switch (o) {
+    case dispatch_outcome::processed: return "processed";
+    case dispatch_outcome::duplicate: return "duplicate";
+    case dispatch_outcome::ignored: return "ignored";
+    case dispatch_outcome::unknown_chat: return "unknown_chat";
+    case dispatch_outcome::failed: return "failed";
+  }
+  return "unknown";
+}
+
+const domain::unit* services::unit_by_id(const std::string& id) const {
+  for (const auto& u : units)
+    if (u.id == id) return &u;
+  return nullptr;
+}
+
+const domain::unit* services::unit_by_chat(const std::string& chat_id) const {
+  for (const auto& u : units)
+    if (u.chat_id == chat_id) return &u;
+  return nullptr;
+}
+
+struct dispatcher::impl {
+  storage::database& db;
+  std::vector<domain::unit> units;
+  renderer render;
+  catalog procedures;
+  dispatcher_options options;
+  services svc;
+  storage::outbox outbox;
+  storage::update_log updates;
+  std::function<void(std::string_view)> command_hook;
+
+  impl(storage::database& d, std::vector<domain::unit> u, std::vector<domain::procedure> cat, dispatcher_options o)
+      : db(d),
+        units(std::move(u)),
+        procedures(std::move(cat)),
+        options(std::move(o)),
+        svc{d, storage::unit_repository(d), storage::citizen_repository(d), storage::request_repository(d),
+            storage::draft_repository(d), storage::audit_log(d), render, procedures, units, options.draft_ttl_minutes},
+        outbox(d),
+        updates(d) {}
+
+  dispatch_outcome route(context& ctx);
+  void run_command(context& ctx, const parsed_command& cmd);
+};
+
+dispatcher::dispatcher(storage::database& db, std::vector<domain::unit> units, std::vector<domain::procedure> catalog,
+                       dispatcher_options options)
+    : impl_(std::make_unique<impl>(db, std::move(units), std::move(catalog), std::move(options))) {}
+
+dispatcher::~dispatcher() = default;
+
+const std::vector<domain::unit>& dispatcher::units() const { return impl_->units; }
+
+void dispatcher::on_command(std::function<void(std::string_view)> f) { impl_->command_hook = std::move(f); }
+
+namespace {
+
+// "[unit] …": a member of several units names the unit at the start of the arguments.
+std::optional<std::string> take_unit_prefix(std::string& args) {
+  auto t = trim(args);
+  if (t.empty() || t.front() != '[') return std::nullopt;
+  auto close = t.find(']');
+  if (close == std::string::npos) return std::nullopt;
+  std::string name = t.substr(1, close - 1);
+  args = trim(std::string_view(t).substr(close + 1));
+  return trim(name);
+}
+
+}  // namespace
+
+dispatch_outcome dispatcher::handle(const incoming_message& msg, domain::instant now) {
+  auto& m = *impl_;
+  try {
+    storage::write_transaction tx(m.db);
+    if (!msg.update_id.empty() && !m.updates.record(msg.platform, msg.update_id, now))
+      return dispatch_outcome::duplicate;
+    context ctx{m.svc, msg, now, nullptr, std::nullopt, {}};
+    auto outcome = m.route(ctx);
+    for (const auto& o : ctx.out) m.outbox.enqueue(o.chat_id, o.text, now);
+    tx.commit();
+    return outcome;
+  } catch (const SQLite::Exception& e) {
+    if (storage::is_transient(e)) throw;
+    std::cerr << "level=error event=dispatch_failed kind=sqlite code=" << e.getErrorCode() << "\n";
+  } catch (const std::exception& e) {
+    // The message may quote user text: log the type of fault only.
+    std::cerr << "level=error event=dispatch_failed kind=exception\n";
+  }
+  // Nothing of the failed attempt was kept; record the update so a redelivery does not loop,
+  // and tell the sender plainly that nothing was recorded.
+  storage::write_transaction tx(m.db);
+  if (!msg.update_id.empty()) m.updates.record(msg.platform, msg.update_id, now);
+  if (!msg.chat_id.empty()) m.outbox.enqueue(msg.chat_id, m.render.render("loi_he_thong"), now);
+  tx.commit();
+  return dispatch_outcome::failed;
+}
+
+dispatch_outcome dispatcher::impl::route(context& ctx) {
+  const auto& msg = ctx.msg;
+  if (msg.user_id.empty() || msg.chat_id.empty()) return dispatch_outcome::ignored;
+
+  std::string unit_hint;
+  if (msg.is_group) {
+    ctx.unit = svc.unit_by_chat(msg.chat_id);
+    if (!ctx.unit) {
+      if (updates.record_unknown_chat(msg.chat_id, ctx.now)) ctx.reply(render.render("nhom_chua_cai_dat"));
+      return dispatch_outcome::unknown_chat;
+    }
+    ctx.member = svc.units_repo.member(ctx.unit->id, msg.user_id);
+  }
+
+  if (msg.kind == message_kind::unsupported) {
+    // Zalo hides messages of protected senders: answer privately with where to get help.
+    ctx.tell_user(msg.user_id, render.render("tin_khong_doc_duoc"));
+    return dispatch_outcome::processed;
+  }
+
+  auto parsed = parse_command(msg.text);
+  if (msg.kind == message_kind::other && parsed.how != command_parse::kind::command) {
+    ctx.reply(render.render("chi_nhan_chu"));
+    return dispatch_outcome::processed;
+  }
+
+  if (!msg.is_group) {
+    auto memberships = svc.units_repo.memberships(msg.user_id);
+    if (memberships.size() == 1) {
+      ctx.unit = svc.unit_by_id(memberships.front().unit_id);
+      ctx.member = memberships.front();
+    } else if (memberships.size() > 1 && parsed.command) {
+      if (auto name = take_unit_prefix(parsed.command->args)) {
+        for (const auto& mem : memberships) {
+          const auto* u = svc.unit_by_id(mem.unit_id);
+          if (u && (fold_compact(u->id) == fold_compact(*name) || fold_compact(u->name) == fold_compact(*name))) {
+            ctx.unit = u;
+            ctx.member = mem;
+          }
+        }
+      }
+      if (!ctx.unit && parsed.command->action != domain::action::giup &&
+          parsed.command->action != domain::action::thamgia) {
+        nlohmann::json units_json = nlohmann::json::array();
+        for (std::size_t i = 0; i < memberships.size(); ++i) {
+          const auto* u = svc.unit_by_id(memberships[i].unit_id);
+          units_json.push_back({{"id", memberships[i].unit_id}, {"name", u ? u->name : memberships[i].unit_id},
+                                {"last", i + 1 == memberships.size()}});
+        }
+        ctx.reply(render.render("chon_don_vi", {{"command", command_name(parsed.command->action)},
+                                                {"first", memberships.front().unit_id},
+                                                {"units", units_json}}));
+        return dispatch_outcome::processed;
+      }
+    } else if (memberships.size() > 1) {
+      // A plain-text answer to a form: the draft remembers its unit.
+      if (auto d = svc.drafts.get(msg.chat_id, msg.user_id, ctx.now)) {
+        ctx.unit = svc.unit_by_id(d->unit_id);
+        for (const auto& mem : memberships)
+          if (mem.unit_id == d->unit_id) ctx.member = mem;
+      }
+    }
+  }
+
+  switch (parsed.how) {
+    case command_parse::kind::not_command:
+      if (handle_draft_answer(ctx, parsed.text)) return dispatch_outcome::processed;
+      // Telegram groups may deliver chatter not meant for the bot; Zalo only delivers
+      // mentions and replies, which deserve an answer.
+      if (msg.is_group && msg.platform == "telegram" && msg.reply_to.empty()) return dispatch_outcome::ignored;
+      if (trim(parsed.text).empty() && msg.is_group) return dispatch_outcome::ignored;
+      ctx.reply(render.render("goi_y_giup"));
+      return dispatch_outcome::processed;
+    case command_parse::kind::unknown: {
+      nlohmann::json sugg = parsed.suggestions;
+      ctx.reply(render.render("lenh_khong_ro", {{"word", parsed.word},
+                                                {"suggestions", sugg},
+                                                {"has_suggestions", !parsed.suggestions.empty()}}));
+      return dispatch_outcome::processed;
+    }
+    case command_parse::kind::command:
+      if (command_hook) command_hook(command_name(parsed.command->action));
+      run_command(ctx, *parsed.command);
+      return dispatch_outcome::processed;
+  }
+  return dispatch_outcome::ignored;
+}
+
+void dispatcher::impl::run_command(context& ctx, const parsed_command& cmd) {
+  using domain::action;
+  // In private chat, a user who belongs to no unit can only ask for help, join or give feedback.
+  if (!ctx.unit && cmd.action != action::giup && cmd.action != action::thamgia && cmd.action != action::phananh) {
+    ctx.reply(render.render("chua_la_thanh_vien"));
+    return;
+  }
+  switch (cmd.action) {
+    case action::giup: handle_help(ctx, cmd.args); return;
+    case action::dangky: handle_register(ctx, cmd.args); return;
+    case action::hoso: handle_record(ctx, cmd.args); return;
+    case action::tim: handle_search(ctx, cmd.args); return;
+    default:
+      ctx.reply(render.render("chua_ho_tro", {{"command", command_name(cmd.action)}}));
+      return;
+  }
+}
+
+}  // namespace tannha::handlers

@@ -1,0 +1,56 @@
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "domain/procedure.hpp"
+#include "domain/time.hpp"
+#include "domain/unit.hpp"
+#include "handlers/incoming_message.hpp"
+#include "storage/database.hpp"
+
+namespace tannha::handlers {
+
+/// What became of an update.
+enum class dispatch_outcome {
+  processed,     ///< handled; replies (if any) are in the outbox
+  duplicate,     ///< seen before: nothing changed
+  ignored,       ///< nothing to do (not addressed to the bot, from a bot, empty)
+  unknown_chat,  ///< a group that is not a configured unit: told so, once
+  failed,        ///< an unexpected fault: nothing applied, the user got an apology
+};
+
+/// Stable name for logs and metrics.
+std::string_view to_string(dispatch_outcome o);
+
+/// Settings the handlers need besides the units.
+struct dispatcher_options {
+  std::string bot_name = "Tận Nhà";
+  int draft_ttl_minutes = 24 * 60;
+};
+
+/// The one way an update reaches the bot's logic: in one write transaction it records the
+/// update id, runs the handler and queues the replies; a redelivery changes nothing.
+class dispatcher {
+ public:
+  dispatcher(storage::database& db, std::vector<domain::unit> units,
+             std::vector<domain::procedure> catalog, dispatcher_options options = {});
+  ~dispatcher();
+
+  /// Processes one update at `now`. An unexpected fault rolls the change back, records the
+  /// update with an apology to the sender, and returns `failed`; only a database that cannot be
+  /// written at all (busy, disk full) throws, so the caller answers 500 and the platform
+  /// redelivers.
+  dispatch_outcome handle(const incoming_message& msg, domain::instant now);
+
+  const std::vector<domain::unit>& units() const;
+  /// Called with the action of every recognised command (for metrics).
+  void on_command(std::function<void(std::string_view)> f);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace tannha::handlers

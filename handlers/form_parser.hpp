@@ -1,0 +1,46 @@
+#pragma once
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tannha::handlers {
+
+/// The fields of a registration form (DESIGN §3).
+enum class form_field { ho_ten, nam_sinh, thon, dia_chi, sdt, doi_tuong, thu_tuc, ghi_chu };
+
+/// The Vietnamese label of a field as shown to users ("Họ tên").
+std::string_view field_label(form_field f);
+
+/// A labelled form read from text: values as typed (NFC, trimmed), and what went wrong.
+struct parsed_form {
+  std::map<form_field, std::string> values;
+  std::vector<std::string> unknown_labels;    ///< labels as typed that name no field
+  std::vector<std::string> label_suggestions; ///< for each unknown label, the closest field label or ""
+  std::vector<std::string> stray_lines;       ///< non-empty lines without "label:"
+  std::vector<form_field> repeated;           ///< fields given twice with different values
+};
+
+/// Reads "Label: value" lines (also several on one line separated by ';'). Labels fold like
+/// commands ("Họ tên", "ho ten", "HO_TEN", "Họ và tên" all name ho_ten; "SĐT", "Số điện thoại",
+/// "Điện thoại" name sdt; "Thôn" also as "Ấp", "Bản", "Tổ dân phố", "Khu phố"; "Đối tượng",
+/// "Thủ tục", "Ghi chú", "Địa chỉ", "Năm sinh"). Both ':' and '：' separate label and value.
+/// Values keep the user's spelling, NFC. Details:
+/// - an empty value ("Họ tên:") is a missing field, not stored;
+/// - a field given twice with different values (folded) keeps the first and is listed in
+///   `repeated`;
+/// - ';' separates pairs; a ';' inside a value is only kept in Địa chỉ, Đối tượng and Ghi chú
+///   when the text after it has no "label:" ("Đối tượng: thương binh; cao tuổi"); elsewhere
+///   that text is a stray piece;
+/// - text before a colon with digits, more than five words or followed by "//" is not a label
+///   ("8:30", links): such a line is a stray line;
+/// - list bullets before labels ("- ", "• ", "1. ") are ignored, and so is a first line that
+///   is a command ("/dangky"), so the whole message may be passed in.
+parsed_form parse_form(std::string_view text);
+
+/// Merges a later answer into an earlier draft: fields in `later` replace those in `earlier`;
+/// `repeated` keeps the earlier repetitions the answer does not settle, and unknown labels and
+/// stray lines are the answer's own (the earlier ones were reported already).
+parsed_form merge_forms(const parsed_form& earlier, const parsed_form& later);
+
+}  // namespace tannha::handlers

@@ -1,0 +1,32 @@
+#pragma once
+#include <string>
+
+#include "domain/time.hpp"
+
+namespace tannha::handlers {
+
+/// What kind of update arrived: text we can read, or something we cannot (images, stickers,
+/// Zalo's "unsupported" deliveries for protected senders).
+enum class message_kind { text, unsupported, other };
+
+/// A platform-neutral update, produced by a platform adapter and consumed by the dispatcher.
+struct incoming_message {
+  std::string platform;    ///< "zalo" | "telegram" | "console"
+  std::string update_id;   ///< unique per platform: Telegram update_id, Zalo message_id
+  std::string chat_id;
+  bool is_group = false;
+  std::string user_id;
+  std::string user_name;   ///< display name; personal data, never logged
+  std::string text;        ///< text or caption, as sent (may carry a leading @mention)
+  std::string reply_to;    ///< id of the message this replies to, when the platform says
+  message_kind kind = message_kind::text;
+  domain::instant date{};  ///< when the platform says it was sent
+};
+
+/// A message the bot will send, queued in the outbox.
+struct outgoing_message {
+  std::string chat_id;
+  std::string text;
+};
+
+}  // namespace tannha::handlers

@@ -1,0 +1,90 @@
+// /hoso #N: the full record with its history, for those allowed to see it (DESIGN §6).
+#include "domain/masking.hpp"
+#include "handlers/command_parser.hpp"
+#include "handlers/commands.hpp"
+#include "handlers/text.hpp"
+
+namespace tannha::handlers {
+
+namespace {
+
+std::string local_stamp(const context& ctx, domain::instant t) {
+  auto local = domain::to_local(t, ctx.unit->utc_offset);
+  auto d = domain::local_day(local);
+  auto mins = std::chrono::duration_cast<std::chrono::minutes>(local - std::chrono::local_seconds{d.time_since_epoch()});
+  return domain::format_hhmm(mins) + " " + domain::format_date(d);
+}
+
+// "đầy đủ" / "day du" / "full" after the number asks for the full record in the group on purpose.
+bool asks_full_in_group(const std::string& args) {
+  auto f = fold(args);
+  return f.find("day du") != std::string::npos || f.find("full") != std::string::npos;
+}
+
+}  // namespace
+
+void handle_record(context& ctx, const std::string& args) {
+  auto& svc = ctx.svc;
+  auto number = parse_request_number(args);
+  if (!number) {
+    ctx.reply(svc.render.render("thieu_so_ho_so", {{"command", "hoso"}}));
+    return;
+  }
+  auto r = svc.requests.by_number(ctx.unit->id, *number);
+  domain::actor_context who{ctx.role()};
+  if (r) who.is_registrant = r->registered_by == ctx.msg.user_id;
+  if (!domain::may(domain::action::hoso, who)) {
+    ctx.reply(svc.render.render("khong_du_quyen", {{"command", "hoso"},
+                                                   {"who", domain::who_may(domain::action::hoso)},
+                                                   {"member", ctx.member.has_value()}}));
+    return;
+  }
+  if (!r) {
+    ctx.reply(svc.render.render("khong_thay_ho_so", {{"number", *number}, {"unit", ctx.unit->name}}));
+    return;
+  }
+  auto citizen = svc.citizens.get(r->citizen_id);
+  const auto* proc = svc.procedures.by_code(r->procedure_code);
+  bool full = !ctx.in_group() || asks_full_in_group(args);
+
+  std::string categories = citizen ? citizen->categories : "";
+  std::replace(categories.begin(), categories.end(), ';', ',');
+  std::string phone = citizen ? citizen->phone : "";
+  nlohmann::json events = nlohmann::json::array();
+  for (const auto& e : svc.requests.events(r->id)) {
+    events.push_back({{"at", local_stamp(ctx, e.at)},
+                      {"to", domain::label(e.to)},
+                      {"note", e.note},
+                      {"actor", actor_name(ctx, e.actor)}});
+  }
+  nlohmann::json data = {
+      {"number", r->number},
+      {"state", domain::label(r->state)},
+      {"procedure", proc ? proc->name : r->procedure_code},
+      {"procedure_code", r->procedure_code},
+      {"field", proc ? proc->field : ""},
+      {"citizen", citizen ? citizen->full_name : ""},
+      {"birth_year", citizen && citizen->birth_year ? std::to_string(*citizen->birth_year) : ""},
+      {"village", citizen ? citizen->village : ""},
+      {"address", citizen ? citizen->address : ""},
+      {"phone", phone.empty() ? "(không có)" : (full ? phone : domain::mask_phone(phone))},
+      {"categories", categories},
+      {"approved", citizen && citizen->approved},
+      {"notes", citizen ? citizen->notes : ""},
+      {"registered_at", local_stamp(ctx, r->registered_at)},
+      {"proposed_day", r->proposed_day && !r->visit_day ? domain::format_weekday_date(*r->proposed_day) : ""},
+      {"visit_day", r->visit_day ? domain::format_weekday_date(*r->visit_day) : ""},
+      {"visit_time", r->visit_time},
+      {"team", r->team},
+      {"dossier_code", r->dossier_code},
+      {"due_day", r->due_day ? domain::format_weekday_date(*r->due_day) : ""},
+      {"return_way", r->return_way},
+      {"rating", r->rating ? std::to_string(*r->rating) : ""},
+      {"rating_note", r->rating_note},
+      {"events", events},
+      {"full", full}};
+  if (full) svc.audit.record(ctx.unit->id, ctx.msg.user_id, "view_record", r->id, ctx.in_group() ? "group" : "private", ctx.now);
+  ctx.reply(svc.render.render("hoso", data));
+}
+
+}  // namespace tannha::handlers

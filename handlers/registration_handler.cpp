@@ -1,0 +1,340 @@
+// /dangky: read the form, match it against the unit and the catalog, and either register the
+// request or say exactly what is missing while keeping what was given as a draft.
+#include <algorithm>
+
+#include "domain/masking.hpp"
+#include "domain/visit_slot.hpp"
+#include "handlers/commands.hpp"
+#include "handlers/form_parser.hpp"
+#include "handlers/text.hpp"
+
+namespace tannha::handlers {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr form_field all_fields[] = {form_field::ho_ten,    form_field::nam_sinh, form_field::thon,
+                                     form_field::dia_chi,   form_field::sdt,      form_field::doi_tuong,
+                                     form_field::thu_tuc,   form_field::ghi_chu};
+
+// Stable keys for the draft's JSON.
+std::string_view key_of(form_field f) {
+  switch (f) {
+    case form_field::ho_ten: return "ho_ten";
+    case form_field::nam_sinh: return "nam_sinh";
+    case form_field::thon: return "thon";
+    case form_field::dia_chi: return "dia_chi";
+    case form_field::sdt: return "sdt";
+    case form_field::doi_tuong: return "doi_tuong";
+    case form_field::thu_tuc: return "thu_tuc";
+    case form_field::ghi_chu: return "ghi_chu";
+  }
+  return "";
+}
+
+json form_to_json(const parsed_form& f) {
+  json j = json::object();
+  for (const auto& [field, value] : f.values) j[std::string(key_of(field))] = value;
+  return j;
+}
+
+parsed_form form_from_json(const std::string& body) {
+  parsed_form f;
+  auto j = json::parse(body, nullptr, false);
+  if (!j.is_object()) return f;
+  for (auto field : all_fields) {
+    auto it = j.find(std::string(key_of(field)));
+    if (it != j.end() && it->is_string()) f.values[field] = it->get<std::string>();
+  }
+  return f;
+}
+
+std::string join(const std::vector<std::string>& v, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) out += sep;
+    out += v[i];
+  }
+  return out;
+}
+
+json lookup_problem(std::string_view what, std::string_view what_lower, const lookup_miss& miss,
+                    const std::vector<std::string>& choices = {}) {
+  return {{"lookup", true},
+          {"ambiguous", miss.ambiguous},
+          {"what", what},
+          {"what_lower", what_lower},
+          {"typed", miss.typed},
+          {"suggestions", join(miss.suggestions, ", ")},
+          {"choices", choices.size() <= 12 ? join(choices, ", ") : std::string()}};
+}
+
+// A registration that passed every check.
+struct valid_form {
+  storage::citizen_record citizen;
+  const domain::procedure* procedure = nullptr;
+};
+
+// Checks the form; fills `problems` (template data) and returns the valid form when none.
+std::optional<valid_form> validate(context& ctx, const parsed_form& f, json& problems) {
+  const auto& unit = *ctx.unit;
+  valid_form out;
+  out.citizen.unit_id = unit.id;
+  auto value = [&](form_field field) -> std::string {
+    auto it = f.values.find(field);
+    return it == f.values.end() ? std::string() : trim(it->second);
+  };
+  auto missing = [&](form_field field) { problems.push_back({{"missing", true}, {"label", field_label(field)}}); };
+
+  for (std::size_t i = 0; i < f.unknown_labels.size(); ++i) {
+    std::string sugg = i < f.label_suggestions.size() ? f.label_suggestions[i] : "";
+    problems.push_back({{"unknown_label", true}, {"typed", f.unknown_labels[i]}, {"suggest", sugg}});
+  }
+  for (const auto& line : f.stray_lines) problems.push_back({{"stray", true}, {"typed", line}});
+  for (auto field : f.repeated) problems.push_back({{"repeated", true}, {"label", field_label(field)}});
+
+  // Họ tên
+  auto name = value(form_field::ho_ten);
+  if (name.empty()) {
+    missing(form_field::ho_ten);
+  } else if (fold(name).find_first_of("abcdefghijklmnopqrstuvwxyz") == std::string::npos || name.size() > 200) {
+    problems.push_back({{"bad_name", true}, {"typed", name}});
+  } else {
+    out.citizen.full_name = name;
+    out.citizen.folded_name = fold(name);
+  }
+
+  // Năm sinh
+  auto year_text = value(form_field::nam_sinh);
+  if (year_text.empty()) {
+    missing(form_field::nam_sinh);
+  } else {
+    int year = 0;
+    bool ok = year_text.size() >= 4 && std::all_of(year_text.begin(), year_text.begin() + 4, ::isdigit) &&
+              (year_text.size() == 4 || !std::isdigit(static_cast<unsigned char>(year_text[4])));
+    if (ok) year = std::stoi(year_text.substr(0, 4));
+    int this_year = static_cast<int>(std::chrono::year_month_day{ctx.today()}.year());
+    if (!ok || year < 1900 || year > this_year) problems.push_back({{"bad_year", true}, {"typed", year_text}});
+    else out.citizen.birth_year = year;
+  }
+
+  // Thôn: a village head registers for their own village, which is also the default.
+  auto village_text = value(form_field::thon);
+  std::string own_village =
+      ctx.role() == domain::role::truongthon && ctx.member ? ctx.member->village : std::string();
+  if (village_text.empty() && !own_village.empty()) village_text = own_village;
+  if (village_text.empty()) {
+    missing(form_field::thon);
+  } else if (auto v = catalog::find_village(village_text, unit.villages)) {
+    if (!own_village.empty() && fold(*v.value) != fold(own_village))
+      problems.push_back({{"wrong_village", true}, {"own", own_village}});
+    else out.citizen.village = *v.value;
+  } else {
+    problems.push_back(lookup_problem("Thôn", "thôn", v.miss, unit.villages));
+  }
+
+  // Địa chỉ: the team needs to find the house.
+  auto address = value(form_field::dia_chi);
+  if (address.empty()) missing(form_field::dia_chi);
+  else out.citizen.address = address;
+
+  // SĐT is optional (often a relative's).
+  auto phone = value(form_field::sdt);
+  if (!phone.empty()) {
+    auto normalized = domain::normalize_phone(phone);
+    if (!domain::is_valid_phone(normalized)) problems.push_back({{"bad_phone", true}, {"typed", phone}});
+    else out.citizen.phone = normalized;
+  }
+
+  // Đối tượng
+  auto categories = value(form_field::doi_tuong);
+  if (categories.empty()) {
+    missing(form_field::doi_tuong);
+  } else if (auto c = ctx.svc.procedures.find_categories(categories)) {
+    out.citizen.categories = join(*c.value, ";");
+  } else {
+    problems.push_back(lookup_problem("Đối tượng", "đối tượng", c.miss));
+  }
+
+  // Thủ tục
+  auto proc = value(form_field::thu_tuc);
+  if (proc.empty()) {
+    missing(form_field::thu_tuc);
+  } else if (auto p = ctx.svc.procedures.find_procedure(proc)) {
+    out.procedure = *p.value;
+  } else {
+    problems.push_back(lookup_problem("Thủ tục", "thủ tục", p.miss));
+  }
+
+  out.citizen.notes = value(form_field::ghi_chu);
+  if (!problems.empty()) return std::nullopt;
+  return out;
+}
+
+// Example lines for what is missing, so the answer can be copied and filled in.
+json example_lines(const json& problems) {
+  json out = json::array();
+  for (const auto& p : problems) {
+    if (p.contains("missing") || p.contains("bad_year") || p.contains("bad_phone") || p.contains("lookup") ||
+        p.contains("bad_name")) {
+      std::string label = p.contains("label") ? p["label"].get<std::string>()
+                          : p.contains("bad_year") ? "Năm sinh"
+                          : p.contains("bad_phone") ? "SĐT"
+                          : p.contains("bad_name") ? "Họ tên"
+                          : p["what"].get<std::string>();
+      out.push_back(label + ": …");
+    }
+  }
+  if (out.empty()) out.push_back("Họ tên: …");
+  return out;
+}
+
+std::string format_visit(context& ctx, domain::day d) {
+  (void)ctx;
+  return domain::format_weekday_date(d);
+}
+
+void answer_problems(context& ctx, const parsed_form& form, const json& problems) {
+  json have = json::array();
+  for (auto field : all_fields)
+    if (form.values.count(field)) have.push_back(std::string(field_label(field)));
+  std::vector<std::string> have_list = have;
+  ctx.reply(ctx.svc.render.render("dangky_thieu", {{"problems", problems},
+                                                   {"have_any", !have_list.empty()},
+                                                   {"have", join(have_list, ", ")},
+                                                   {"examples", example_lines(problems)},
+                                                   {"ttl_hours", std::max(1, ctx.svc.draft_ttl_minutes / 60)}}));
+}
+
+void keep_draft(context& ctx, const parsed_form& form) {
+  storage::draft_record d;
+  d.chat_id = ctx.msg.chat_id;
+  d.user_id = ctx.msg.user_id;
+  d.unit_id = ctx.unit->id;
+  d.kind = "dangky";
+  d.body = form_to_json(form).dump();
+  d.expires_at = ctx.now + std::chrono::minutes{ctx.svc.draft_ttl_minutes};
+  ctx.svc.drafts.put(d);
+}
+
+// Stores a valid form: the citizen (found or new), then the request, unless an open one for
+// the same citizen and procedure exists.
+void register_valid(context& ctx, valid_form& v) {
+  auto& svc = ctx.svc;
+  const auto& unit = *ctx.unit;
+  svc.drafts.remove(ctx.msg.chat_id, ctx.msg.user_id);
+
+  std::int64_t citizen_id = 0;
+  bool approved = false;
+  if (auto existing = svc.citizens.find(unit.id, v.citizen.folded_name, v.citizen.birth_year, v.citizen.village)) {
+    citizen_id = existing->id;
+    approved = existing->approved;
+    if (auto open = svc.requests.open_for(citizen_id, v.procedure->code)) {
+      ctx.reply(svc.render.render("dangky_trung", {{"number", open->number},
+                                                   {"procedure", v.procedure->name},
+                                                   {"citizen", existing->full_name},
+                                                   {"village", existing->village},
+                                                   {"state", domain::label(open->state)}}));
+      return;
+    }
+    svc.citizens.refresh(citizen_id, v.citizen);
+  } else {
+    citizen_id = svc.citizens.insert(v.citizen, ctx.now);
+  }
+
+  auto slot = domain::propose_slot(ctx.local_now(), unit.schedule, unit.cal,
+                                   [&](domain::day d) { return svc.requests.booked_on(unit.id, d); });
+
+  storage::request_record r;
+  r.unit_id = unit.id;
+  r.number = svc.units_repo.take_request_number(unit.id);
+  r.citizen_id = citizen_id;
+  r.procedure_code = v.procedure->code;
+  r.state = domain::request_state::registered;
+  r.registered_by = ctx.msg.user_id;
+  r.registered_chat = ctx.msg.chat_id;
+  r.registered_at = ctx.now;
+  r.proposed_day = slot.visit_day;
+  svc.requests.insert(r, ctx.msg.user_id, ctx.now);
+
+  std::string masked_phone = v.citizen.phone.empty() ? "" : domain::mask_phone(v.citizen.phone);
+  std::string categories = v.citizen.categories;
+  std::replace(categories.begin(), categories.end(), ';', ',');
+  json data = {{"number", r.number},
+               {"procedure", v.procedure->name},
+               {"citizen", v.citizen.full_name},
+               {"birth_year", v.citizen.birth_year ? std::to_string(*v.citizen.birth_year) : ""},
+               {"village", v.citizen.village},
+               {"address", v.citizen.address},
+               {"categories", categories},
+               {"notes", v.citizen.notes},
+               {"visit_day", format_visit(ctx, slot.visit_day)},
+               {"visit_time", domain::format_hhmm(unit.schedule.visit_time)},
+               {"overflow", slot.overflowed()},
+               {"first_choice", domain::format_weekday_date(slot.first_choice)},
+               {"capacity", unit.schedule.capacity},
+               {"approved", approved},
+               {"registrant", actor_name(ctx, ctx.msg.user_id)}};
+  if (ctx.in_group()) {
+    // The group sees no health detail, no address and a masked phone (DESIGN §6).
+    data["full"] = false;
+    data["phone"] = masked_phone;
+    ctx.reply(svc.render.render("dangky_xong", data));
+  } else {
+    data["full"] = true;
+    data["phone"] = v.citizen.phone;
+    ctx.reply(svc.render.render("dangky_xong", data));
+    data["phone"] = masked_phone;
+    ctx.post_group(svc.render.render("dangky_thong_bao", data));
+  }
+}
+
+// Validates a (merged) form and either registers it or keeps it as a draft.
+void process_form(context& ctx, const parsed_form& form) {
+  json problems = json::array();
+  auto valid = validate(ctx, form, problems);
+  if (!valid) {
+    // Only recognised fields are kept for the next answer.
+    parsed_form keep;
+    keep.values = form.values;
+    keep_draft(ctx, keep);
+    answer_problems(ctx, form, problems);
+    return;
+  }
+  register_valid(ctx, *valid);
+}
+
+}  // namespace
+
+void handle_register(context& ctx, const std::string& args) {
+  if (!require(ctx, domain::action::dangky)) return;
+  auto form = parse_form(args);
+  bool empty = form.values.empty() && form.unknown_labels.empty() && form.stray_lines.empty();
+  if (empty) {
+    // "/dangky" alone: continue a draft if there is one, else show the form to fill.
+    if (auto d = ctx.svc.drafts.get(ctx.msg.chat_id, ctx.msg.user_id, ctx.now)) {
+      process_form(ctx, form_from_json(d->body));
+      return;
+    }
+    ctx.reply(ctx.svc.render.render(
+        "dangky_mau", {{"village_example", ctx.unit->villages.empty() ? std::string("…") : ctx.unit->villages.front()}}));
+    return;
+  }
+  // A new form starts over: an older draft is replaced.
+  process_form(ctx, form);
+}
+
+bool handle_draft_answer(context& ctx, const std::string& text) {
+  if (!ctx.unit) return false;
+  auto d = ctx.svc.drafts.get(ctx.msg.chat_id, ctx.msg.user_id, ctx.now);
+  if (!d || d->unit_id != ctx.unit->id) return false;
+  if (!domain::may(domain::action::dangky, {ctx.role()})) return false;
+  auto answer = parse_form(text);
+  if (answer.values.empty() && answer.unknown_labels.empty()) return false;
+  auto merged = merge_forms(form_from_json(d->body), answer);
+  process_form(ctx, merged);
+  return true;
+}
+
+}  // namespace tannha::handlers

@@ -1,0 +1,66 @@
+// /tim: find citizens and requests by folded name, request number or dossier code.
+#include "handlers/command_parser.hpp"
+#include "handlers/commands.hpp"
+#include "handlers/text.hpp"
+
+namespace tannha::handlers {
+
+namespace {
+constexpr int max_results = 10;
+}
+
+void handle_search(context& ctx, const std::string& args) {
+  if (!require(ctx, domain::action::tim)) return;
+  auto& svc = ctx.svc;
+  auto query = trim(args);
+  if (query.empty()) {
+    ctx.reply(svc.render.render("tim_can_tu_khoa"));
+    return;
+  }
+  nlohmann::json results = nlohmann::json::array();
+  nlohmann::json citizens_only = nlohmann::json::array();
+  std::vector<std::int64_t> seen;
+  auto add_request = [&](const storage::request_record& r) {
+    if (std::find(seen.begin(), seen.end(), r.id) != seen.end()) return;
+    seen.push_back(r.id);
+    auto c = svc.citizens.get(r.citizen_id);
+    const auto* p = svc.procedures.by_code(r.procedure_code);
+    results.push_back({{"number", r.number},
+                       {"citizen", c ? c->full_name : ""},
+                       {"village", c ? c->village : ""},
+                       {"procedure", p ? p->name : r.procedure_code},
+                       {"state", domain::label(r.state)}});
+  };
+
+  if (query.front() == '#' || std::all_of(query.begin(), query.end(), ::isdigit)) {
+    if (auto n = parse_request_number(query))
+      if (auto r = svc.requests.by_number(ctx.unit->id, *n)) add_request(*r);
+  }
+  for (const auto& r : svc.requests.by_dossier_code(ctx.unit->id, query, max_results)) add_request(r);
+  bool more = false;
+  auto folded = fold(query);
+  if (!folded.empty()) {
+    auto people = svc.citizens.search(ctx.unit->id, folded, max_results + 1);
+    if (static_cast<int>(people.size()) > max_results) {
+      more = true;
+      people.pop_back();
+    }
+    for (const auto& c : people) {
+      auto reqs = svc.requests.of_citizen(c.id, 5);
+      if (reqs.empty()) {
+        citizens_only.push_back({{"citizen", c.full_name},
+                                 {"birth_year", c.birth_year ? std::to_string(*c.birth_year) : ""},
+                                 {"village", c.village}});
+      }
+      for (const auto& r : reqs) add_request(r);
+    }
+  }
+  if (results.empty() && citizens_only.empty()) {
+    ctx.reply(svc.render.render("tim_khong_thay", {{"query", query}}));
+    return;
+  }
+  ctx.reply(svc.render.render("tim_ket_qua",
+                              {{"query", query}, {"results", results}, {"citizens_only", citizens_only}, {"more", more}}));
+}
+
+}  // namespace tannha::handlers

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Tận Nhà needs to build, test and run.
+# Only what is missing is installed, so a second run is quick and needs no network.
+set -euo pipefail
+
+packages=(
+  g++ cmake make ninja-build pkg-config
+  libboost1.81-dev          # Beast, Asio (HTTP server and client)
+  libssl-dev                # HTTPS to the platform APIs
+  nlohmann-json3-dev        # JSON payloads
+  libsqlite3-dev sqlite3    # storage
+  libsqlitecpp-dev          # RAII statements over SQLite
+  libtomlplusplus-dev       # config
+  libkainjow-mustache-dev   # templates
+  libutf8proc-dev           # NFC and folding of Vietnamese text
+  doctest-dev               # tests
+  curl                      # README examples and smoke checks
+)
+if [[ "${1:-}" == "--bench" ]]; then packages+=(wrk); fi
+if [[ "${1:-}" == "--fuzz" ]]; then packages+=(clang libclang-rt-14-dev); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+echo "Installing: ${missing[*]}"
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

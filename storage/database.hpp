@@ -1,0 +1,73 @@
+#pragma once
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <memory>
+#include <unordered_map>
+#include <string>
+
+namespace tannha::storage {
+
+/// A cached prepared statement in use: reset when it goes out of scope, so a half-read SELECT
+/// never pins an old snapshot or holds a lock.
+class statement_ref {
+ public:
+  explicit statement_ref(SQLite::Statement& s) : s_(&s) {}
+  statement_ref(const statement_ref&) = delete;
+  statement_ref& operator=(const statement_ref&) = delete;
+  ~statement_ref() {
+    try {
+      s_->reset();
+    } catch (...) {
+      // reset only reports the last step's error, already seen by the caller.
+    }
+  }
+  SQLite::Statement* operator->() { return s_; }
+  SQLite::Statement& operator*() { return *s_; }
+
+ private:
+  SQLite::Statement* s_;
+};
+
+/// One SQLite connection: WAL, busy_timeout, foreign keys; migrations applied on open.
+class database {
+ public:
+  /// Opens (creating if needed) and migrates the database at `path` (":memory:" allowed).
+  explicit database(const std::string& path, bool migrate = true);
+
+  /// Applies the embedded numbered migrations newer than PRAGMA user_version, each in a
+  /// transaction; returns how many were applied.
+  int migrate();
+  /// PRAGMA user_version.
+  int schema_version();
+  /// True when a trivial query answers (for /healthz).
+  bool healthy() noexcept;
+
+  SQLite::Database& db() { return db_; }
+  /// A statement prepared once per SQL text and reused; bindings cleared, reset after use.
+  statement_ref prepared(const std::string& sql);
+
+ private:
+  SQLite::Database db_;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache_;
+};
+
+/// True for SQLite faults that a later retry may cure (busy, locked, disk full, I/O).
+bool is_transient(const SQLite::Exception& e);
+
+/// RAII write transaction (BEGIN IMMEDIATE): rolled back unless commit() is called.
+class write_transaction {
+ public:
+  explicit write_transaction(database& d);
+  ~write_transaction();
+  write_transaction(const write_transaction&) = delete;
+  write_transaction& operator=(const write_transaction&) = delete;
+  void commit();
+
+ private:
+  database& d_;
+  bool done_ = false;
+};
+
+}  // namespace tannha::storage

@@ -1,0 +1,112 @@
+#include "storage/outbox.hpp"
+
+namespace tannha::storage {
+
+namespace {
+std::int64_t secs(domain::instant t) { return t.time_since_epoch().count(); }
+domain::instant from_secs(std::int64_t s) { return domain::instant{std::chrono::seconds{s}}; }
+
+outbox_row read_row(SQLite::Statement& q) {
+  outbox_row r;
+  r.id = q.getColumn("id").getInt64();
+  r.chat_id = q.getColumn("chat_id").getString();
+  r.text = q.getColumn("text").getString();
+  r.attempts = q.getColumn("attempts").getInt();
+  r.created_at = from_secs(q.getColumn("created_at").getInt64());
+  r.next_attempt_at = from_secs(q.getColumn("next_attempt_at").getInt64());
+  r.state = q.getColumn("state").getString();
+  r.last_error = q.getColumn("last_error").getString();
+  return r;
+}
+}  // namespace
+
+std::int64_t outbox::enqueue(const std::string& chat_id, const std::string& text, domain::instant now) {
+  auto q = db_.prepared(
+      "INSERT INTO outbox(chat_id, text, created_at, next_attempt_at) VALUES(:chat, :text, :now, :now)");
+  q->bind(":chat", chat_id);
+  q->bind(":text", text);
+  q->bind(":now", static_cast<std::int64_t>(secs(now)));
+  q->exec();
+  return db_.db().getLastInsertRowid();
+}
+
+std::vector<outbox_row> outbox::due(domain::instant now, int limit) {
+  // Each chat's head (its oldest pending row) is the only candidate: that keeps order per chat
+  // while a chat waiting for a retry does not hold back the others.
+  auto q = db_.prepared(
+      "SELECT o.* FROM outbox o "
+      "JOIN (SELECT chat_id, MIN(id) AS head FROM outbox WHERE state = 'pending' GROUP BY chat_id) h "
+      "  ON o.id = h.head "
+      "WHERE o.next_attempt_at <= :now ORDER BY o.id LIMIT :limit");
+  q->bind(":now", static_cast<std::int64_t>(secs(now)));
+  q->bind(":limit", limit);
+  std::vector<outbox_row> out;
+  while (q->executeStep()) out.push_back(read_row(*q));
+  return out;
+}
+
+std::optional<domain::instant> outbox::next_due() {
+  auto q = db_.prepared("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'");
+  std::optional<domain::instant> out;
+  if (q->executeStep() && !q->getColumn(0).isNull()) out = from_secs(q->getColumn(0).getInt64());
+  return out;
+}
+
+void outbox::mark_sent(std::int64_t id, domain::instant now) {
+  auto q = db_.prepared(
+      "UPDATE outbox SET state = 'sent', sent_at = :now, attempts = attempts + 1 WHERE id = :id");
+  q->bind(":now", static_cast<std::int64_t>(secs(now)));
+  q->bind(":id", static_cast<std::int64_t>(id));
+  q->exec();
+}
+
+void outbox::mark_retry(std::int64_t id, domain::instant next_attempt, const std::string& error) {
+  auto q = db_.prepared(
+      "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = :next, last_error = :err WHERE id = :id");
+  q->bind(":next", static_cast<std::int64_t>(secs(next_attempt)));
+  q->bind(":err", error);
+  q->bind(":id", static_cast<std::int64_t>(id));
+  q->exec();
+}
+
+void outbox::mark_dead(std::int64_t id, const std::string& error) {
+  auto q = db_.prepared(
+      "UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = :err WHERE id = :id");
+  q->bind(":err", error);
+  q->bind(":id", static_cast<std::int64_t>(id));
+  q->exec();
+}
+
+int outbox::retry_dead(std::optional<std::int64_t> id, domain::instant now) {
+  auto q = db_.prepared(
+      "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = :now "
+      "WHERE state = 'dead' AND (:id IS NULL OR id = :id)");
+  q->bind(":now", static_cast<std::int64_t>(secs(now)));
+  if (id) q->bind(":id", static_cast<std::int64_t>(*id));
+  else q->bind(":id");
+  return q->exec();
+}
+
+outbox_counts outbox::counts() {
+  auto q = db_.prepared("SELECT state, COUNT(*) FROM outbox GROUP BY state");
+  outbox_counts c;
+  while (q->executeStep()) {
+    auto s = q->getColumn(0).getString();
+    auto n = q->getColumn(1).getInt64();
+    if (s == "pending") c.pending = n;
+    else if (s == "sent") c.sent = n;
+    else if (s == "dead") c.dead = n;
+  }
+  return c;
+}
+
+std::vector<outbox_row> outbox::list(const std::string& state, int limit) {
+  auto q = db_.prepared("SELECT * FROM outbox WHERE state = :state ORDER BY id DESC LIMIT :limit");
+  q->bind(":state", state);
+  q->bind(":limit", limit);
+  std::vector<outbox_row> out;
+  while (q->executeStep()) out.push_back(read_row(*q));
+  return out;
+}
+
+}  // namespace tannha::storage

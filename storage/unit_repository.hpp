@@ -1,0 +1,43 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/procedure.hpp"
+#include "domain/unit.hpp"
+#include "storage/database.hpp"
+#include "storage/records.hpp"
+
+namespace tannha::storage {
+
+/// Units, their villages, members and the procedure catalog.
+class unit_repository {
+ public:
+  explicit unit_repository(database& db) : db_(db) {}
+
+  /// Makes the stored units, villages and config admins match the config (one transaction):
+  /// new units are added, names/chat ids updated; config admins become leaders.
+  void sync_config(const std::vector<domain::unit>& units, domain::instant now);
+  /// Makes the stored catalog match the given procedures (upsert; never deletes a code that
+  /// requests refer to).
+  void sync_catalog(const std::vector<domain::procedure>& catalog);
+
+  /// The member record of a user in a unit, if any.
+  std::optional<member_record> member(const std::string& unit_id, const std::string& user_id);
+  /// Every unit in which the user is a member.
+  std::vector<member_record> memberships(const std::string& user_id);
+  /// Adds or replaces a member (inside the caller's transaction).
+  void put_member(const member_record& m, domain::instant now);
+  /// Removes a member; false when there was none.
+  bool remove_member(const std::string& unit_id, const std::string& user_id);
+  /// All members of a unit, leaders first.
+  std::vector<member_record> members(const std::string& unit_id);
+
+  /// The next request number of a unit, reserved (inside the caller's transaction).
+  std::int64_t take_request_number(const std::string& unit_id);
+
+ private:
+  database& db_;
+};
+
+}  // namespace tannha::storage
