@@ -40,12 +40,15 @@ std::string format_hhmm(std::chrono::minutes since_midnight);
 std::string iso_date(day d);
 /// Parses ISO "2026-11-28"; nullopt when malformed or not a real date.
 std::optional<day> parse_iso_date(std::string_view s);
-/// Parses "dd/mm" or "dd/mm/yyyy" (also '-' or '.'); a missing year is taken from `today`,
-/// moving to next year when the date would be more than 6 months in the past.
+/// Parses "dd/mm" or "dd/mm/yyyy" (also '-' or '.', "yy" meaning 20yy); a missing year is taken
+/// from `today`, moving to next year when the date would be more than 6 months (183 days) in the
+/// past. nullopt when malformed or not a real date (31/02).
 std::optional<day> parse_user_date(std::string_view s, day today);
-/// Parses "8h", "8h30", "08:30", "14g"; minutes since midnight, nullopt when malformed.
+/// Parses "8h", "8h30", "08:30", "14g", "14g30", "8 giờ", "8 giờ 30"; minutes since midnight,
+/// nullopt when malformed or out of range (25h, 8h75). A bare number is not a time.
 std::optional<std::chrono::minutes> parse_user_time(std::string_view s);
-/// Parses ISO 8601 "2026-11-23T08:00:00Z" or with "+07:00"; nullopt when malformed.
+/// Parses ISO 8601 "2026-11-23T08:00:00Z" or with "+07:00"; seconds may be left out, fractions
+/// are dropped, and a missing zone is UTC. nullopt when malformed.
 std::optional<instant> parse_iso_instant(std::string_view s);
 /// ISO 8601 UTC "2026-11-23T08:00:00Z".
 std::string iso_instant(instant t);

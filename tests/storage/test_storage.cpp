@@ -1,0 +1,148 @@
+#include <doctest/doctest.h>
+
+#include "storage/citizen_repository.hpp"
+#include "storage/database.hpp"
+#include "storage/outbox.hpp"
+#include "storage/request_repository.hpp"
+#include "storage/unit_repository.hpp"
+#include "storage/update_log.hpp"
+#include "test_support.hpp"
+
+using namespace tannha;
+using tannha::test::local;
+
+namespace {
+domain::instant t0 = local(2026, 11, 23, 9, 0);
+}
+
+TEST_CASE("storage: a new database file is migrated to the latest version in WAL mode") {
+  test::temp_dir dir;
+  storage::database db(dir.file("t.db"));
+  CHECK(db.schema_version() >= 1);
+  CHECK(db.db().execAndGet("PRAGMA journal_mode").getString() == "wal");
+  CHECK(db.db().execAndGet("PRAGMA foreign_keys").getInt() == 1);
+  CHECK(db.healthy());
+  // Opening again applies nothing new.
+  storage::database again(dir.file("t.db"));
+  CHECK(again.migrate() == 0);
+}
+
+TEST_CASE("storage: a transaction that is not committed leaves nothing behind") {
+  test::temp_dir dir;
+  storage::database db(dir.file("t.db"));
+  storage::outbox box(db);
+  {
+    storage::write_transaction tx(db);
+    box.enqueue("chat", "hello", t0);
+  }
+  CHECK(box.counts().pending == 0);
+  {
+    storage::write_transaction tx(db);
+    box.enqueue("chat", "hello", t0);
+    tx.commit();
+  }
+  CHECK(box.counts().pending == 1);
+}
+
+TEST_CASE("storage: an update id is recorded once; the second delivery is recognised") {
+  test::temp_dir dir;
+  storage::database db(dir.file("t.db"));
+  storage::update_log log(db);
+  CHECK(log.record("zalo", "m1", t0));
+  CHECK_FALSE(log.record("zalo", "m1", t0));
+  CHECK(log.record("telegram", "m1", t0));  // ids are per platform
+}
+
+TEST_CASE("outbox: each chat yields only its oldest pending message, so order per chat holds") {
+  test::temp_dir dir;
+  storage::database db(dir.file("t.db"));
+  storage::outbox box(db);
+  auto a1 = box.enqueue("A", "a1", t0);
+  auto a2 = box.enqueue("A", "a2", t0);
+  auto b1 = box.enqueue("B", "b1", t0);
+  auto due = box.due(t0, 10);
+  REQUIRE(due.size() == 2);
+  CHECK(due[0].id == a1);
+  CHECK(due[1].id == b1);
+
+  // A's head waits for a retry: A yields nothing (a2 must not overtake), B is unaffected.
+  box.mark_retry(a1, t0 + std::chrono::seconds{30}, "timeout");
+  box.mark_sent(b1, t0);
+  due = box.due(t0, 10);
+  CHECK(due.empty());
+  due = box.due(t0 + std::chrono::seconds{30}, 10);
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].id == a1);
+  CHECK(due[0].attempts == 1);
+  CHECK(due[0].last_error == "timeout");
+
+  // A dead head lets the next one through, and can be put back by an operator.
+  box.mark_dead(a1, "400 chat not found");
+  due = box.due(t0 + std::chrono::seconds{30}, 10);
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].id == a2);
+  auto c = box.counts();
+  CHECK(c.dead == 1);
+  CHECK(c.sent == 1);
+  CHECK(c.pending == 1);
+  CHECK(box.list("dead", 10).at(0).id == a1);
+  CHECK(box.retry_dead(std::nullopt, t0) == 1);
+  CHECK(box.counts().dead == 0);
+}
+
+TEST_CASE("storage: config sync creates units and leaders, and request numbers count up per unit") {
+  test::temp_dir dir;
+  storage::database db(dir.file("t.db"));
+  storage::unit_repository units(db);
+  auto u1 = test::demo_unit("u1", "g1", {"boss"});
+  auto u2 = test::demo_unit("u2", "g2", {"boss", "other"});
+  units.sync_config({u1, u2}, t0);
+  units.sync_config({u1, u2}, t0);  // idempotent
+  auto m = units.member("u1", "boss");
+  REQUIRE(m);
+  CHECK(m->role == domain::role::lanhdao);
+  CHECK(units.memberships("boss").size() == 2);
+  CHECK(units.members("u2").size() == 2);
+
+  storage::write_transaction tx(db);
+  CHECK(units.take_request_number("u1") == 1);
+  CHECK(units.take_request_number("u1") == 2);
+  CHECK(units.take_request_number("u2") == 1);
+  tx.commit();
+}
+
+TEST_CASE("storage: request history is append-only") {
+  test::temp_dir dir;
+  storage::database db(dir.file("t.db"));
+  storage::unit_repository units(db);
+  units.sync_config({test::demo_unit("u1", "g1")}, t0);
+  units.sync_catalog({{"CT-01", "Chứng thực chữ ký", "Chứng thực", 1, {}}});
+  storage::citizen_repository citizens(db);
+  storage::request_repository requests(db);
+  storage::write_transaction tx(db);
+  storage::citizen_record c;
+  c.unit_id = "u1";
+  c.full_name = "Nguyễn Văn Tư";
+  c.folded_name = "nguyen van tu";
+  c.birth_year = 1938;
+  c.village = "Đông Hải";
+  auto cid = citizens.insert(c, t0);
+  storage::request_record r;
+  r.unit_id = "u1";
+  r.number = 1;
+  r.citizen_id = cid;
+  r.procedure_code = "CT-01";
+  r.registered_by = "admin";
+  r.registered_chat = "g1";
+  r.registered_at = t0;
+  auto id = requests.insert(r, "admin", t0);
+  tx.commit();
+  CHECK(requests.events(id).size() == 1);
+  CHECK_THROWS(db.db().exec("DELETE FROM request_events"));
+  CHECK_THROWS(db.db().exec("UPDATE request_events SET note = 'x'"));
+  CHECK(requests.events(id).size() == 1);
+  CHECK(citizens.find("u1", "nguyen van tu", 1938, "Đông Hải"));
+  CHECK_FALSE(citizens.find("u1", "nguyen van tu", 1939, "Đông Hải"));
+  CHECK(citizens.search("u1", "van tu", 10).size() == 1);
+  CHECK(citizens.search("u1", "%", 10).empty());  // LIKE wildcards are matched literally
+}
