@@ -42,6 +42,11 @@ std::string_view command_name(domain::action a);
 /// space is unknown with no word and no suggestions.
 command_parse parse_command(std::string_view text);
 
+/// parse_command() knowing the bot's display name: a leading "@bot_name" (compared folded) is
+/// dropped precisely, so a mention followed by plain text gives `text` without the mention
+/// ("@Tận Nhà Năm sinh: 1938" -> "Năm sinh: 1938"). Other leading mentions: as above.
+command_parse parse_command(std::string_view text, std::string_view bot_name);
+
 /// A request number from the leading token of an argument: "#12", "12", "# 12", "số 12",
 /// "#0012" -> 12; nullopt when absent, not a positive number that fits, or followed by
 /// letters ("12abc", "-3", "#abc", "#0").

@@ -16,6 +16,49 @@ void handle_record(context& ctx, const std::string& args);
 /// /tim chữ
 void handle_search(context& ctx, const std::string& args);
 
+// The request lifecycle (handlers/lifecycle_handler.cpp).
+/// /xacminh #N [ghi chú]
+void handle_verify(context& ctx, const std::string& args);
+/// /tuchoi #N lý do
+void handle_reject(context& ctx, const std::string& args);
+/// /xeplich #N [ngày] [giờ] [@người…]
+void handle_schedule(context& ctx, const std::string& args);
+/// /phancong #N người…
+void handle_assign(context& ctx, const std::string& args);
+/// /tiepnhan #N [mã hồ sơ]
+void handle_receive(context& ctx, const std::string& args);
+/// /bosung #N giấy tờ
+void handle_supplement(context& ctx, const std::string& args);
+/// /cokq #N
+void handle_result(context& ctx, const std::string& args);
+/// /datra #N [cách trả]
+void handle_return(context& ctx, const std::string& args);
+/// /danhgia #N 1-5 [nhận xét]
+void handle_rate(context& ctx, const std::string& args);
+/// /hoan #N lý do
+void handle_postpone(context& ctx, const std::string& args);
+/// /huy #N lý do
+void handle_cancel(context& ctx, const std::string& args);
+
+// Membership (handlers/membership_handler.cpp).
+/// /moi vaitro [thôn]
+void handle_invite(context& ctx, const std::string& args);
+/// /thamgia MÃ (private chat; ctx.unit may be null)
+void handle_join(context& ctx, const std::string& args);
+/// /thanhvien
+void handle_members(context& ctx, const std::string& args);
+/// /vaitro người vaitro|thuhoi
+void handle_role(context& ctx, const std::string& args);
+
+// Schedule and feedback (handlers/schedule_handler.cpp, handlers/feedback_handler.cpp).
+/// /lich [tuần này | tuần sau | dd/mm]
+void handle_schedule_view(context& ctx, const std::string& args);
+/// /phananh nội dung (ctx.unit may be null in private chat)
+void handle_feedback(context& ctx, const std::string& args);
+
+/// Replies that a command is not available yet (used while a handler is being built).
+void reply_not_available(context& ctx, domain::action a);
+
 /// Checks the role matrix for an action that does not depend on a request; on refusal replies
 /// with who may do it and returns false.
 bool require(context& ctx, domain::action a);

@@ -210,8 +210,26 @@ void dispatcher::impl::run_command(context& ctx, const parsed_command& cmd) {
     case action::dangky: handle_register(ctx, cmd.args); return;
     case action::hoso: handle_record(ctx, cmd.args); return;
     case action::tim: handle_search(ctx, cmd.args); return;
-    default:
-      ctx.reply(render.render("chua_ho_tro", {{"command", command_name(cmd.action)}}));
+    case action::xacminh: handle_verify(ctx, cmd.args); return;
+    case action::tuchoi: handle_reject(ctx, cmd.args); return;
+    case action::xeplich: handle_schedule(ctx, cmd.args); return;
+    case action::phancong: handle_assign(ctx, cmd.args); return;
+    case action::tiepnhan: handle_receive(ctx, cmd.args); return;
+    case action::bosung: handle_supplement(ctx, cmd.args); return;
+    case action::cokq: handle_result(ctx, cmd.args); return;
+    case action::datra: handle_return(ctx, cmd.args); return;
+    case action::danhgia: handle_rate(ctx, cmd.args); return;
+    case action::hoan: handle_postpone(ctx, cmd.args); return;
+    case action::huy: handle_cancel(ctx, cmd.args); return;
+    case action::moi: handle_invite(ctx, cmd.args); return;
+    case action::thamgia: handle_join(ctx, cmd.args); return;
+    case action::thanhvien: handle_members(ctx, cmd.args); return;
+    case action::vaitro: handle_role(ctx, cmd.args); return;
+    case action::lich: handle_schedule_view(ctx, cmd.args); return;
+    case action::phananh: handle_feedback(ctx, cmd.args); return;
+    case action::quahan:
+    case action::baocao:
+      reply_not_available(ctx, cmd.action);
       return;
   }
 }

@@ -23,6 +23,10 @@ bool require(context& ctx, domain::action a) {
   return false;
 }
 
+void reply_not_available(context& ctx, domain::action a) {
+  ctx.reply(ctx.svc.render.render("chua_ho_tro", {{"command", command_name(a)}}));
+}
+
 std::string actor_name(context& ctx, const std::string& user_id) {
   if (user_id == ctx.msg.user_id && !ctx.msg.user_name.empty()) return ctx.msg.user_name;
   if (ctx.unit) {

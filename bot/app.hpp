@@ -1,0 +1,19 @@
+#pragma once
+#include <string>
+
+#include "bot/clock.hpp"
+#include "bot/config.hpp"
+
+namespace tannha::bot {
+
+/// `serve`: webhook server + outbox relay on one io_context until SIGTERM/SIGINT.
+int run_serve(const config& cfg, const clock& clk);
+/// `chat`: a REPL speaking as `user` in `chat` through the dispatcher; sends are printed.
+int run_chat(const config& cfg, const clock& clk, const std::string& chat, const std::string& user,
+             const std::string& name);
+/// `migrate`: applies migrations and prints the schema version.
+int run_migrate(const config& cfg);
+/// `backup`: SQLite online backup of the configured database to `out`.
+int run_backup(const config& cfg, const std::string& out);
+
+}  // namespace tannha::bot
