@@ -29,6 +29,8 @@ mu::data to_data(const nlohmann::json& j) {
     case nlohmann::json::value_t::boolean:
       return j.get<bool>() ? mu::data{mu::data::type::bool_true} : mu::data{mu::data::type::bool_false};
     case nlohmann::json::value_t::string:
+      // An empty string is false, so "{{#phone}}SĐT: {{phone}}{{/phone}}" disappears with no phone.
+      if (j.get_ref<const std::string&>().empty()) return mu::data{mu::data::type::bool_false};
       return mu::data{j.get<std::string>()};
     case nlohmann::json::value_t::null:
       return mu::data{mu::data::type::bool_false};
