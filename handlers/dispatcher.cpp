@@ -130,7 +130,7 @@ dispatch_outcome dispatcher::impl::route(context& ctx) {
     return dispatch_outcome::processed;
   }
 
-  auto parsed = parse_command(msg.text);
+  auto parsed = parse_command(msg.text, options.bot_name);
   if (msg.kind == message_kind::other && parsed.how != command_parse::kind::command) {
     ctx.reply(render.render("chi_nhan_chu"));
     return dispatch_outcome::processed;

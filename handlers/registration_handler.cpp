@@ -110,10 +110,16 @@ std::optional<valid_form> validate(context& ctx, const parsed_form& f, json& pro
   if (year_text.empty()) {
     missing(form_field::nam_sinh);
   } else {
+    // The first 4-digit number is the year: "1938", "12/03/1938", "1938 (87 tuổi)".
     int year = 0;
-    bool ok = year_text.size() >= 4 && std::all_of(year_text.begin(), year_text.begin() + 4, ::isdigit) &&
-              (year_text.size() == 4 || !std::isdigit(static_cast<unsigned char>(year_text[4])));
-    if (ok) year = std::stoi(year_text.substr(0, 4));
+    bool ok = false;
+    for (std::size_t i = 0; i + 4 <= year_text.size() && !ok; ++i) {
+      auto digit = [&](std::size_t k) { return k < year_text.size() && std::isdigit(static_cast<unsigned char>(year_text[k])); };
+      if (digit(i) && digit(i + 1) && digit(i + 2) && digit(i + 3) && !digit(i + 4) && (i == 0 || !digit(i - 1))) {
+        year = std::stoi(year_text.substr(i, 4));
+        ok = true;
+      }
+    }
     int this_year = static_cast<int>(std::chrono::year_month_day{ctx.today()}.year());
     if (!ok || year < 1900 || year > this_year) problems.push_back({{"bad_year", true}, {"typed", year_text}});
     else out.citizen.birth_year = year;

@@ -1,0 +1,282 @@
+#include "handlers/command_parser.hpp"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "handlers/text.hpp"
+
+namespace tannha::handlers {
+
+namespace {
+
+using domain::action;
+
+struct name_entry {
+  std::string_view name;
+  action a;
+};
+
+/// Canonical names, in enum order (command_name indexes this table).
+constexpr std::array<name_entry, 23> canonical{{
+    {"giup", action::giup},         {"dangky", action::dangky},
+    {"xacminh", action::xacminh},   {"tuchoi", action::tuchoi},
+    {"xeplich", action::xeplich},   {"phancong", action::phancong},
+    {"tiepnhan", action::tiepnhan}, {"bosung", action::bosung},
+    {"cokq", action::cokq},         {"datra", action::datra},
+    {"danhgia", action::danhgia},   {"hoan", action::hoan},
+    {"huy", action::huy},           {"hoso", action::hoso},
+    {"lich", action::lich},         {"quahan", action::quahan},
+    {"tim", action::tim},           {"baocao", action::baocao},
+    {"phananh", action::phananh},   {"moi", action::moi},
+    {"thamgia", action::thamgia},   {"thanhvien", action::thanhvien},
+    {"vaitro", action::vaitro},
+}};
+
+static_assert(canonical.back().a == action::vaitro && !canonical.back().name.empty(),
+              "one canonical name per action, in enum order");
+
+/// Other words people type for a command (folded compact).
+constexpr name_entry aliases[] = {
+    {"start", action::giup},   // Telegram's first message
+    {"help", action::giup},    // Telegram convention
+    {"huongdan", action::giup},
+    {"trogiup", action::giup},
+    {"timkiem", action::tim},
+    {"coketqua", action::cokq},
+};
+
+/// Longest run of words tried as one command name ("co ket qua" is the longest, 3 words).
+constexpr std::size_t max_command_words = 4;
+
+std::optional<action> lookup(std::string_view compact) {
+  for (const auto& e : canonical)
+    if (e.name == compact) return e.a;
+  for (const auto& e : aliases)
+    if (e.name == compact) return e.a;
+  return std::nullopt;
+}
+
+/// Byte length of the UTF-8 sequence starting with `lead` (input is valid UTF-8 here).
+std::size_t sequence_length(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if (lead < 0xE0) return 2;
+  if (lead < 0xF0) return 3;
+  return 4;
+}
+
+/// The code point at byte `i` of valid UTF-8 text.
+char32_t code_point_at(std::string_view s, std::size_t i) {
+  const auto cps = code_points(s.substr(i, sequence_length(static_cast<unsigned char>(s[i]))));
+  return cps.empty() ? U'\0' : cps.front();
+}
+
+struct span {
+  std::size_t begin;
+  std::size_t end;
+};
+
+/// Whitespace-separated words of one line, as byte spans.
+std::vector<span> words_of(std::string_view line) {
+  std::vector<span> out;
+  std::size_t i = 0;
+  bool in_word = false;
+  while (i < line.size()) {
+    const std::size_t n = sequence_length(static_cast<unsigned char>(line[i]));
+    const bool space = is_space(code_point_at(line, i));
+    if (!space && !in_word) out.push_back({i, i});
+    if (!space) out.back().end = i + n;
+    in_word = !space;
+    i += n;
+  }
+  return out;
+}
+
+/// Byte offset of the first '/' that starts a word, or npos.
+std::size_t command_slash(std::string_view s) {
+  bool after_space = true;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] == '/' && after_space) return i;
+    after_space = is_space(code_point_at(s, i));
+    i += sequence_length(static_cast<unsigned char>(s[i]));
+  }
+  return std::string_view::npos;
+}
+
+/// Line breaks as '\n' only, so that args split cleanly into lines.
+std::string unify_newlines(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\r') {
+      out.push_back('\n');
+      if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+/// Canonical names close to what was typed, best first: plausible typos of the first one to
+/// three words run together, and names the typed word begins.
+std::vector<std::string> suggest_commands(const std::vector<std::string>& compact_runs) {
+  constexpr std::size_t none = static_cast<std::size_t>(-1);
+  std::array<std::size_t, canonical.size()> best;
+  best.fill(none);
+  const auto consider = [&](const std::string& typed, std::string_view name, action a) {
+    const std::size_t tl = code_points(typed).size();
+    if (tl == 0) return;
+    const bool prefix = tl >= 3 && name.size() > tl && name.substr(0, tl) == typed;
+    if (tl > name.size() + std::max<std::size_t>(1, (tl + 1) / 3) && !prefix)
+      return;  // too long to be a typo (and a long paste must stay cheap)
+    const std::size_t d = edit_distance(typed, name);
+    const bool typo = d <= std::max<std::size_t>(1, (tl + 1) / 3) && d < std::min(tl, name.size());
+    if (!typo && !prefix) return;
+    auto& slot = best[static_cast<std::size_t>(a)];
+    slot = std::min(slot, d);
+  };
+  for (const auto& typed : compact_runs) {
+    for (const auto& e : canonical) consider(typed, e.name, e.a);
+    for (const auto& e : aliases) consider(typed, e.name, e.a);
+  }
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < best.size(); ++i)
+    if (best[i] != none) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t x, std::size_t y) { return best[x] < best[y]; });
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < order.size() && i < 3; ++i)
+    out.emplace_back(canonical[order[i]].name);
+  return out;
+}
+
+/// The message without "@bot_name" at its start when it is there (compared folded), else
+/// the message unchanged.
+std::string drop_bot_mention(std::string s, std::string_view bot_name) {
+  if (s.empty() || s.front() != '@') return s;
+  const std::string name = fold(bot_name);
+  if (name.empty()) return s;
+  const std::size_t name_words = split(name, ' ').size();
+  const std::string_view rest = std::string_view(s).substr(1);
+  const std::vector<span> words = words_of(rest);
+  if (words.size() < name_words || words.front().begin != 0) return s;
+  const std::size_t end = words[name_words - 1].end;
+  if (fold(rest.substr(0, end)) != name) return s;
+  return trim(rest.substr(end));
+}
+
+}  // namespace
+
+std::string_view command_name(domain::action a) {
+  const auto i = static_cast<std::size_t>(a);
+  return i < canonical.size() ? canonical[i].name : std::string_view{};
+}
+
+command_parse parse_command(std::string_view raw, std::string_view bot_name) {
+  return parse_command(drop_bot_mention(unify_newlines(to_nfc(raw)), bot_name));
+}
+
+command_parse parse_command(std::string_view raw) {
+  command_parse r;
+  std::string s = unify_newlines(to_nfc(raw));
+
+  if (!s.empty() && s.front() == '@') {
+    // Zalo puts the bot's display name (spaces and all) before the command, so we cannot tell
+    // where the mention ends; the command is the first word starting with '/'. With no such
+    // word the message is plain text and is returned whole, mention included.
+    const std::size_t slash = command_slash(s);
+    if (slash == std::string::npos) {
+      r.text = std::move(s);
+      return r;
+    }
+    s.erase(0, slash);
+  }
+  r.text = s;
+  if (s.empty() || s.front() != '/') return r;
+
+  const std::string_view all = s;
+  const std::size_t line_end = std::min(all.find('\n'), all.size());
+  const std::string_view first_line = all.substr(0, line_end);
+  const std::vector<span> words = words_of(first_line);
+  r.how = command_parse::kind::unknown;
+  if (words.empty() || words.front().begin != 0 || words.front().end == 1)
+    return r;  // "/" alone or followed by a space: nothing to match or suggest
+
+  // The first word without its '/' and without Telegram's "@BotName".
+  const std::string_view first_word =
+      first_line.substr(1, words.front().end - 1);
+  const std::size_t at = first_word.find('@');
+  const std::string_view command_word = first_word.substr(0, at);
+  const bool had_bot_name = at != std::string_view::npos;
+  r.word = std::string(command_word);
+  if (command_word.empty()) return r;
+
+  const auto word_text = [&](std::size_t k) {  // words[0..k) joined, '/' and @BotName dropped
+    std::string t(command_word);
+    for (std::size_t i = 1; i < k; ++i)
+      t.append(" ").append(first_line.substr(words[i].begin, words[i].end - words[i].begin));
+    return t;
+  };
+  const auto accept = [&](action a, std::size_t args_from) {
+    r.how = command_parse::kind::command;
+    r.command = parsed_command{a, trim(all.substr(args_from))};
+    r.word.clear();
+    return r;
+  };
+
+  // Longest run of leading words that spells a command name.
+  const std::size_t most = had_bot_name ? 1 : std::min(words.size(), max_command_words);
+  for (std::size_t k = most; k >= 1; --k)
+    if (const auto a = lookup(fold_compact(word_text(k)))) return accept(*a, words[k - 1].end);
+
+  // "/xeplich#12", "/huy12": the command word runs straight into the request number.
+  const std::size_t glued = command_word.find_first_of("#0123456789");
+  if (glued != std::string_view::npos && glued > 0)
+    if (const auto a = lookup(fold_compact(command_word.substr(0, glued))))
+      return accept(*a, 1 + glued);
+
+  std::vector<std::string> runs;
+  for (std::size_t k = 1; k <= std::min<std::size_t>(had_bot_name ? 1 : 3, words.size()); ++k)
+    runs.push_back(fold_compact(word_text(k)));
+  r.suggestions = suggest_commands(runs);
+  return r;
+}
+
+std::optional<long long> parse_request_number(std::string_view arg) {
+  const std::string s = to_nfc(arg);
+  std::string_view v = s;
+  const auto skip_spaces = [&] {
+    while (!v.empty() && is_space(code_point_at(v, 0)))
+      v.remove_prefix(sequence_length(static_cast<unsigned char>(v[0])));
+  };
+  // "số 12": the word "số" (any case or accent) before the number.
+  const auto first = words_of(v.substr(0, std::min(v.find('\n'), v.size())));
+  if (!first.empty() && fold(v.substr(first[0].begin, first[0].end - first[0].begin)) == "so") {
+    v.remove_prefix(first[0].end);
+    skip_spaces();
+  }
+  if (!v.empty() && v.front() == '#') {
+    v.remove_prefix(1);
+    skip_spaces();
+  }
+  long long n = 0;
+  std::size_t digits = 0;
+  while (digits < v.size() && v[digits] >= '0' && v[digits] <= '9') {
+    const int d = v[digits] - '0';
+    if (n > (9'000'000'000'000'000'000LL - d) / 10) return std::nullopt;  // absurdly long
+    n = n * 10 + d;
+    ++digits;
+  }
+  if (digits == 0) return std::nullopt;
+  v.remove_prefix(digits);
+  // The number must end its word ("12abc" is no number); light punctuation may follow.
+  if (!v.empty() && !is_space(code_point_at(v, 0)) && std::string_view(",;:.)").find(v[0]) ==
+                                                          std::string_view::npos)
+    return std::nullopt;
+  if (n == 0) return std::nullopt;  // request numbers start at 1
+  return n;
+}
+
+}  // namespace tannha::handlers

@@ -1,0 +1,261 @@
+#include "handlers/text.hpp"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+
+namespace tannha::handlers {
+
+namespace {
+
+constexpr char32_t replacement_char = 0xFFFD;
+
+/// Decodes one code point at `p`; returns its byte length, or -1 when the bytes are not
+/// valid UTF-8 (the caller then consumes a single byte as U+FFFD).
+long decode_one(const unsigned char* p, std::size_t left, char32_t& out) {
+  utf8proc_int32_t cp = 0;
+  const auto n = utf8proc_iterate(p, static_cast<utf8proc_ssize_t>(left), &cp);
+  if (n <= 0) return -1;
+  out = static_cast<char32_t>(cp);
+  return static_cast<long>(n);
+}
+
+void append_utf8(std::string& out, char32_t c) {
+  utf8proc_uint8_t buf[4];
+  const auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(c), buf);
+  out.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n));
+}
+
+/// Runs utf8proc_map over text already known to be valid UTF-8; nullopt-like empty flag on
+/// failure (out of memory, or a code point utf8proc refuses).
+bool map_utf8(const std::string& valid, int options, std::string& out) {
+  utf8proc_uint8_t* dst = nullptr;
+  const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(valid.data()),
+                              static_cast<utf8proc_ssize_t>(valid.size()), &dst,
+                              static_cast<utf8proc_option_t>(options));
+  if (n < 0) {
+    std::free(dst);
+    return false;
+  }
+  out.assign(reinterpret_cast<const char*>(dst), static_cast<std::size_t>(n));
+  std::free(dst);
+  return true;
+}
+
+}  // namespace
+
+bool is_space(char32_t c) {
+  switch (c) {
+    case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x20:
+    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F:
+    case 0x205F: case 0x3000: case 0x200B: case 0xFEFF:
+      return true;
+    default:
+      return c >= 0x2000 && c <= 0x200A;
+  }
+}
+
+std::string to_valid_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (p[i] < 0x80) {
+      out.push_back(static_cast<char>(p[i]));
+      ++i;
+      continue;
+    }
+    char32_t c = 0;
+    const long n = decode_one(p + i, s.size() - i, c);
+    if (n < 0) {
+      append_utf8(out, replacement_char);
+      ++i;
+    } else {
+      out.append(s.substr(i, static_cast<std::size_t>(n)));
+      i += static_cast<std::size_t>(n);
+    }
+  }
+  return out;
+}
+
+std::u32string code_points(std::string_view s) {
+  std::u32string out;
+  out.reserve(s.size());
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    char32_t c = 0;
+    const long n = decode_one(p + i, s.size() - i, c);
+    if (n < 0) {
+      out.push_back(replacement_char);
+      ++i;
+    } else {
+      out.push_back(c);
+      i += static_cast<std::size_t>(n);
+    }
+  }
+  return out;
+}
+
+std::string trim(std::string_view s) {
+  // Walk code points so that multi-byte spaces (NBSP, U+3000) are recognised.
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  std::size_t begin = 0;
+  std::size_t end = 0;  // one past the last non-space code point
+  bool seen = false;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    char32_t c = 0;
+    long n = decode_one(p + i, s.size() - i, c);
+    if (n < 0) {
+      n = 1;
+      c = replacement_char;
+    }
+    if (!is_space(c)) {
+      if (!seen) begin = i;
+      seen = true;
+      end = i + static_cast<std::size_t>(n);
+    }
+    i += static_cast<std::size_t>(n);
+  }
+  if (!seen) return {};
+  return std::string(s.substr(begin, end - begin));
+}
+
+std::string to_nfc(std::string_view s) {
+  const std::string valid = to_valid_utf8(s);
+  std::string mapped;
+  if (!map_utf8(valid, UTF8PROC_STABLE | UTF8PROC_COMPOSE, mapped)) return trim(valid);
+  return trim(mapped);
+}
+
+std::string fold(std::string_view s) {
+  const std::string valid = to_valid_utf8(s);
+  std::string mapped;
+  if (!map_utf8(valid,
+                UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD |
+                    UTF8PROC_IGNORE,
+                mapped)) {
+    // Cannot happen for valid input short of memory exhaustion; ASCII lower case is a sane
+    // degraded answer.
+    mapped = valid;
+    for (auto& ch : mapped)
+      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  }
+  std::string out;
+  out.reserve(mapped.size());
+  bool pending_space = false;
+  for (char32_t c : code_points(mapped)) {
+    if (is_space(c)) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) {
+      out.push_back(' ');
+      pending_space = false;
+    }
+    // U+0111/U+0110 have no decomposition, so STRIPMARK leaves them: fold by hand.
+    if (c == 0x0111 || c == 0x0110) c = U'd';
+    append_utf8(out, c);
+  }
+  return out;
+}
+
+std::string fold_compact(std::string_view s) {
+  std::string f = fold(s);
+  std::erase_if(f, [](char ch) { return ch == ' ' || ch == '_' || ch == '-'; });
+  return f;
+}
+
+std::vector<std::string> split(std::string_view s, char delim) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    const auto pos = s.find(delim, start);
+    if (pos == std::string_view::npos) {
+      parts.emplace_back(s.substr(start));
+      return parts;
+    }
+    parts.emplace_back(s.substr(start, pos - start));
+    start = pos + 1;
+  }
+}
+
+std::size_t utf16_length(std::string_view s) {
+  std::size_t n = 0;
+  for (char32_t c : code_points(s)) n += c >= 0x10000 ? 2 : 1;
+  return n;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  const std::u32string x = code_points(a);
+  const std::u32string y = code_points(b);
+  const std::size_t m = x.size();
+  const std::size_t n = y.size();
+  // Optimal string alignment: three rows of the Damerau–Levenshtein table.
+  std::vector<std::size_t> prev2(n + 1), prev(n + 1), cur(n + 1);
+  for (std::size_t j = 0; j <= n; ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= m; ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= n; ++j) {
+      const std::size_t cost = x[i - 1] == y[j - 1] ? 0 : 1;
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1])
+        cur[j] = std::min(cur[j], prev2[j - 2] + 1);
+    }
+    std::swap(prev2, prev);
+    std::swap(prev, cur);
+  }
+  return prev[n];
+}
+
+std::vector<std::string> split_by_utf16(std::string_view s, std::size_t max_units) {
+  std::vector<std::string> pieces;
+  const std::string valid = to_valid_utf8(s);
+  if (max_units == 0) {
+    std::string whole = trim(valid);
+    if (!whole.empty()) pieces.push_back(std::move(whole));
+    return pieces;
+  }
+  std::string_view rest = valid;
+  while (!rest.empty()) {
+    // Find the byte offset where max_units is reached, remembering the last good cut points.
+    std::size_t units = 0;
+    std::size_t i = 0;
+    std::size_t last_newline = std::string_view::npos;
+    std::size_t last_space = std::string_view::npos;
+    const auto* p = reinterpret_cast<const unsigned char*>(rest.data());
+    while (i < rest.size()) {
+      char32_t c = 0;
+      const long n = decode_one(p + i, rest.size() - i, c);  // valid: n > 0
+      const std::size_t w = c >= 0x10000 ? 2 : 1;
+      if (units + w > max_units) break;
+      units += w;
+      if (c == U'\n') last_newline = i;
+      else if (is_space(c)) last_space = i;
+      i += static_cast<std::size_t>(n);
+    }
+    std::size_t cut = i;
+    if (i < rest.size()) {
+      if (last_newline != std::string_view::npos && last_newline > 0) cut = last_newline;
+      else if (last_space != std::string_view::npos && last_space > 0) cut = last_space;
+    }
+    if (cut == 0) {
+      if (i == 0) {  // max_units too small for even one code point: give it its own piece
+        char32_t c = 0;
+        cut = static_cast<std::size_t>(decode_one(p, rest.size(), c));
+      } else {
+        cut = i;
+      }
+    }
+    std::string piece = trim(rest.substr(0, cut));
+    if (!piece.empty()) pieces.push_back(std::move(piece));
+    rest.remove_prefix(cut);
+  }
+  return pieces;
+}
+
+}  // namespace tannha::handlers
