@@ -56,6 +56,12 @@ void handle_schedule_view(context& ctx, const std::string& args);
 /// /phananh nội dung (ctx.unit may be null in private chat)
 void handle_feedback(context& ctx, const std::string& args);
 
+// Overdue and reports (handlers/report_handler.cpp).
+/// /quahan
+void handle_overdue(context& ctx, const std::string& args);
+/// /baocao [tuan | thang | quy | nam] [kỳ trước]
+void handle_report(context& ctx, const std::string& args);
+
 /// Replies that a command is not available yet (used while a handler is being built).
 void reply_not_available(context& ctx, domain::action a);
 

@@ -227,10 +227,8 @@ void dispatcher::impl::run_command(context& ctx, const parsed_command& cmd) {
     case action::vaitro: handle_role(ctx, cmd.args); return;
     case action::lich: handle_schedule_view(ctx, cmd.args); return;
     case action::phananh: handle_feedback(ctx, cmd.args); return;
-    case action::quahan:
-    case action::baocao:
-      reply_not_available(ctx, cmd.action);
-      return;
+    case action::quahan: handle_overdue(ctx, cmd.args); return;
+    case action::baocao: handle_report(ctx, cmd.args); return;
   }
 }
 
