@@ -1,0 +1,239 @@
+// The real `tannha serve` on loopback, a fake Zalo/Telegram Bot API on loopback, real SQLite
+// on disk: what a platform and the people in the group would see.
+#include <doctest/doctest.h>
+
+#include <SQLiteCpp/Database.h>
+#include <nlohmann/json.hpp>
+
+#include "bot/fake_platform.hpp"
+#include "server_process.hpp"
+
+using namespace tannha;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+const std::string secret = "bi-mat-thu-nghiem";
+const std::string zalo_header = "X-Bot-Api-Secret-Token";
+const std::string telegram_header = "X-Telegram-Bot-Api-Secret-Token";
+
+std::string config_for(const std::string& kind, const test::fake_platform& fp) {
+  return R"([server]
+listen = "127.0.0.1:0"
+webhook_path = "/webhook"
+
+[platform]
+kind = ")" + kind + R"("
+api_base = ")" + fp.base_url() + R"("
+token = "TESTTOKEN"
+webhook_secret = ")" + secret + R"("
+
+[storage]
+path = "@DB@"
+
+[relay]
+per_chat_per_second = 50.0
+per_group_per_minute = 600
+global_per_second = 200.0
+base_backoff_seconds = 0.05
+max_backoff_seconds = 0.2
+
+[[units]]
+id = "binhgiang"
+name = "Xã Bình Giang"
+chat_id = "a1b2c3d4e5f60718293a"
+admins = ["6ede9afa66b88fe6d6a9", "9c1d2e3f4a5b6c7d8e9f"]
+villages = ["Đông Hải", "Tây Sơn", "Bắc Hà"]
+visit_days = ["Thứ Bảy"]
+cutoff_day = "Thứ Năm"
+cutoff_time = "17:00"
+capacity = 10
+
+[[units]]
+id = "thanhdong"
+name = "Phường Thành Đông"
+chat_id = "-1001234567890"
+admins = ["111"]
+villages = ["Tổ dân phố 1", "Tổ dân phố 2"]
+)";
+}
+
+// A Zalo top-level text delivery.
+std::string zalo_text(const std::string& message_id, const std::string& chat, bool group, const std::string& user,
+                      const std::string& text) {
+  json j = {{"event_name", "message.text.received"},
+            {"message",
+             {{"from", {{"id", user}, {"display_name", "Lê Thị Hoa"}, {"is_bot", false}}},
+              {"chat", {{"id", chat}, {"chat_type", group ? "GROUP" : "PRIVATE"}}},
+              {"text", text},
+              {"message_id", message_id},
+              {"date", 1764377131999LL}}}};
+  return j.dump();
+}
+
+test::http_answer post(const test::server_process& srv, const std::string& body,
+                       const std::string& header = zalo_header, const std::string& value = secret) {
+  std::map<std::string, std::string> h;
+  if (!header.empty()) h[header] = value;
+  return test::http_call(srv.port(), "POST", "/webhook", body, h);
+}
+
+int count_rows(const test::server_process& srv, const std::string& table) {
+  SQLite::Database db(srv.db_path(), SQLite::OPEN_READONLY);
+  return db.execAndGet("SELECT COUNT(*) FROM " + table).getInt();
+}
+
+bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+const char* form =
+    "@Tận Nhà /dangky\nHọ tên: Nguyễn Văn Tư\nNăm sinh: 1938\nThôn: Đông Hải\nĐịa chỉ: xóm 3, cạnh nhà văn hoá\n"
+    "SĐT: 0912 345 678\nĐối tượng: thương binh\nThủ tục: chứng thực chữ ký";
+
+}  // namespace
+
+TEST_CASE("e2e zalo: a registration in the group is answered in the group with #1, phone masked") {
+  test::fake_platform fp;
+  fp.start();
+  test::temp_dir dir;
+  test::server_process srv(dir, config_for("zalo", fp), {"--clock", "2026-11-25T10:00:00+07:00"});
+
+  auto a = post(srv, zalo_text("m-1", "a1b2c3d4e5f60718293a", true, "6ede9afa66b88fe6d6a9", form));
+  CHECK(a.status == 200);
+  REQUIRE(fp.wait_for_requests(1, 5s));
+  auto r = fp.requests().at(0);
+  CHECK(r.target == "/botTESTTOKEN/sendMessage");
+  CHECK(r.chat_id() == "a1b2c3d4e5f60718293a");
+  CHECK(has(r.text(), "#1"));
+  CHECK(has(r.text(), "Thứ Bảy 28/11"));
+  CHECK(has(r.text(), "0912***678"));
+  CHECK_FALSE(has(r.text(), "345 678"));
+  CHECK(count_rows(srv, "requests") == 1);
+  CHECK(srv.stop() == 0);  // SIGTERM: a clean exit
+}
+
+TEST_CASE("e2e zalo: a private registration answers the sender and announces it in the group") {
+  test::fake_platform fp;
+  fp.start();
+  test::temp_dir dir;
+  test::server_process srv(dir, config_for("zalo", fp), {"--clock", "2026-11-25T10:00:00+07:00"});
+  auto a = post(srv, test::fixture("zalo_private_register.json"));
+  CHECK(a.status == 200);
+  REQUIRE(fp.wait_for_requests(2, 5s));
+  auto reqs = fp.requests();
+  CHECK(reqs[0].chat_id() == "9c1d2e3f4a5b6c7d8e9f");
+  CHECK(has(reqs[0].text(), "0912345678"));
+  CHECK(reqs[1].chat_id() == "a1b2c3d4e5f60718293a");
+  CHECK(has(reqs[1].text(), "#1"));
+  CHECK(has(reqs[1].text(), "0912***678"));
+  CHECK_FALSE(has(reqs[1].text(), "hương binh"));
+}
+
+TEST_CASE("e2e zalo: a typo gets a suggestion; a half-filled form gets what is missing and stores nothing") {
+  test::fake_platform fp;
+  fp.start();
+  test::temp_dir dir;
+  test::server_process srv(dir, config_for("zalo", fp));
+  CHECK(post(srv, zalo_text("t-1", "a1b2c3d4e5f60718293a", true, "6ede9afa66b88fe6d6a9", "@Tận Nhà /dangki")).status ==
+        200);
+  REQUIRE(fp.wait_for_requests(1, 5s));
+  CHECK(has(fp.requests()[0].text(), "/dangky"));
+
+  CHECK(post(srv, zalo_text("t-2", "a1b2c3d4e5f60718293a", true, "6ede9afa66b88fe6d6a9",
+                            "@Tận Nhà /dangky\nHọ tên: Trần Văn Bảy\nThủ tục: khai sinh"))
+            .status == 200);
+  REQUIRE(fp.wait_for_requests(2, 5s));
+  auto text = fp.requests()[1].text();
+  CHECK(has(text, "Năm sinh"));
+  CHECK(has(text, "Thôn"));
+  CHECK(has(text, "Địa chỉ"));
+  CHECK(count_rows(srv, "requests") == 0);
+  CHECK(count_rows(srv, "citizens") == 0);
+}
+
+TEST_CASE("e2e: wrong or missing secret is 401, malformed 400, oversized 413, and nothing is stored") {
+  test::fake_platform fp;
+  fp.start();
+  test::temp_dir dir;
+  test::server_process srv(dir, config_for("zalo", fp));
+  auto body = zalo_text("s-1", "a1b2c3d4e5f60718293a", true, "6ede9afa66b88fe6d6a9", form);
+  CHECK(post(srv, body, zalo_header, "wrong").status == 401);
+  CHECK(post(srv, body, "", "").status == 401);
+  CHECK(post(srv, "{not json").status == 400);
+  CHECK(post(srv, "[1,2,3]").status == 400);
+  CHECK(post(srv, std::string(70 * 1024, 'x')).status == 413);
+  CHECK(test::http_call(srv.port(), "GET", "/healthz").status == 200);
+  auto metrics = test::http_call(srv.port(), "GET", "/metrics");
+  CHECK(metrics.status == 200);
+  CHECK(has(metrics.body, "updates_total"));
+  std::this_thread::sleep_for(200ms);
+  CHECK(fp.request_count() == 0);
+  CHECK(count_rows(srv, "processed_updates") == 0);
+}
+
+TEST_CASE("e2e: the same update delivered twice gives one reply; an unknown group is told once") {
+  test::fake_platform fp;
+  fp.start();
+  test::temp_dir dir;
+  test::server_process srv(dir, config_for("zalo", fp));
+  auto body = zalo_text("d-1", "a1b2c3d4e5f60718293a", true, "6ede9afa66b88fe6d6a9", form);
+  CHECK(post(srv, body).status == 200);
+  CHECK(post(srv, body).status == 200);
+  REQUIRE(fp.wait_for_requests(1, 5s));
+  std::this_thread::sleep_for(500ms);
+  CHECK(fp.request_count() == 1);
+  CHECK(count_rows(srv, "requests") == 1);
+
+  fp.clear();
+  CHECK(post(srv, zalo_text("d-2", "other-group", true, "someone", "@Tận Nhà /lich")).status == 200);
+  CHECK(post(srv, zalo_text("d-3", "other-group", true, "someone", form)).status == 200);
+  REQUIRE(fp.wait_for_requests(1, 5s));
+  std::this_thread::sleep_for(500ms);
+  auto reqs = fp.requests();
+  CHECK(reqs.size() == 1);
+  CHECK(reqs[0].chat_id() == "other-group");
+  CHECK(has(reqs[0].text(), "chưa được cài đặt"));
+  CHECK(count_rows(srv, "requests") == 1);
+}
+
+TEST_CASE("e2e zalo: every update fixture is accepted, and an unsupported sender is answered privately") {
+  test::fake_platform fp;
+  fp.start();
+  test::temp_dir dir;
+  test::server_process srv(dir, config_for("zalo", fp));
+  for (auto name : {"zalo_group_text_toplevel.json", "zalo_group_text_wrapped.json", "zalo_image.json"}) {
+    CAPTURE(name);
+    CHECK(post(srv, test::fixture(name)).status == 200);
+  }
+  CHECK(post(srv, test::fixture("zalo_unsupported.json")).status == 200);
+  REQUIRE(fp.wait_for_requests(4, 5s));
+  bool told_privately = false;
+  for (const auto& r : fp.requests())
+    if (r.chat_id() == "0f0e0d0c0b0a09080706" && has(r.text(), "trưởng thôn")) told_privately = true;
+  CHECK(told_privately);
+}
+
+TEST_CASE("e2e telegram: a group command with @BotName is answered in the group, chat id as a number") {
+  test::fake_platform fp;
+  fp.start();
+  test::temp_dir dir;
+  test::server_process srv(dir, config_for("telegram", fp));
+  json update = json::parse(test::fixture("telegram_group_command.json"));
+  update["message"]["text"] = "/giup@TanNhaBot";
+  CHECK(post(srv, update.dump(), telegram_header).status == 200);
+  CHECK(post(srv, update.dump(), zalo_header).status == 401);  // Telegram's header only
+  REQUIRE(fp.wait_for_requests(1, 5s));
+  auto r = fp.requests()[0];
+  CHECK(r.chat_id() == "-1001234567890");
+  CHECK(r.chat_id_is_number());
+  CHECK(has(r.text(), "/dangky"));
+
+  // A Telegram registration in the group, one line with ';'.
+  update["update_id"] = 10050;
+  update["message"]["text"] =
+      "/dangky Họ tên: Đỗ Thị Mai; Năm sinh: 1945; Thôn: Tổ dân phố 2; Địa chỉ: số 4 ngõ 7; Đối tượng: neo đơn; "
+      "Thủ tục: BHYT";
+  CHECK(post(srv, update.dump(), telegram_header).status == 200);
+  REQUIRE(fp.wait_for_requests(2, 5s));
+  CHECK(has(fp.requests()[1].text(), "#1"));
+}
