@@ -1,0 +1,284 @@
+#include "bot/relay.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <ostream>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "bot/http_client.hpp"
+#include "bot/log.hpp"
+
+namespace tannha::bot {
+
+namespace asio = boost::asio;
+using steady = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// ---------------------------------------------------------------------------------------------
+// senders
+
+namespace {
+
+asio::awaitable<send_result> print_send(std::ostream* out, std::string chat_id, std::string text) {
+  *out << "→ [" << chat_id << "] " << text << std::endl;
+  co_return send_result{send_status::ok, std::nullopt, {}, {}};
+}
+
+asio::awaitable<send_result> http_send(http_client* client, platform_kind kind, std::string url,
+                                       milliseconds timeout, std::string chat_id, std::string text) {
+  auto reply = co_await client->post_json(std::move(url), encode_send(kind, chat_id, text), timeout);
+  auto r = interpret_send_response(kind, reply.status, reply.body);
+  if (reply.status == 0) r.error = reply.error;
+  co_return r;
+}
+
+}  // namespace
+
+sender make_console_sender(std::ostream& out) {
+  // The coroutine takes its arguments by value: the caller's strings may go away.
+  return [o = &out](const std::string& chat_id, const std::string& text) { return print_send(o, chat_id, text); };
+}
+
+sender make_http_sender(http_client& client, platform_kind kind, std::string url, milliseconds timeout) {
+  return [c = &client, kind, url = std::move(url), timeout](const std::string& chat_id, const std::string& text) {
+    return http_send(c, kind, url, timeout, chat_id, text);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// policy
+
+milliseconds backoff_delay(int attempts_before, const relay_config& cfg, double jitter01) {
+  double base = std::max(0.0, cfg.base_backoff_seconds);
+  double cap = std::max(base, cfg.max_backoff_seconds);
+  double step = base * std::pow(2.0, std::clamp(attempts_before, 0, 40));
+  step = std::min(step, cap);
+  double j = std::clamp(jitter01, 0.0, 1.0);
+  return milliseconds(static_cast<long long>(std::ceil(step * (0.5 + 0.5 * j) * 1000.0)));
+}
+
+relay_decision decide_send(const send_result& r, int attempts_before, const relay_config& cfg, double jitter01) {
+  relay_decision d;
+  switch (r.status) {
+    case send_status::ok:
+      d.what = relay_decision::action::sent;
+      return d;
+    case send_status::permanent:
+      d.what = relay_decision::action::dead;
+      d.error = r.error.empty() ? "permanent error" : r.error;
+      return d;
+    case send_status::retry:
+      break;
+  }
+  d.error = r.error.empty() ? "temporary error" : r.error;
+  if (attempts_before + 1 >= std::max(1, cfg.max_attempts)) {
+    d.what = relay_decision::action::dead;
+    d.error = "gave up after " + std::to_string(attempts_before + 1) + " attempts: " + d.error;
+    return d;
+  }
+  d.what = relay_decision::action::retry;
+  d.delay = r.retry_after ? milliseconds(std::int64_t{*r.retry_after} * 1000) : backoff_delay(attempts_before, cfg, jitter01);
+  return d;
+}
+
+// ---------------------------------------------------------------------------------------------
+// token bucket
+
+token_bucket::token_bucket(double rate, double burst, time_point now)
+    : rate_(rate), burst_(std::max(1.0, burst)), tokens_(std::max(1.0, burst)), last_(now) {}
+
+void token_bucket::refill(time_point now) {
+  if (now <= last_) return;
+  std::chrono::duration<double> dt = now - last_;
+  tokens_ = std::min(burst_, tokens_ + dt.count() * rate_);
+  last_ = now;
+}
+
+steady::duration token_bucket::wait(time_point now) {
+  if (rate_ <= 0) return steady::duration::zero();
+  refill(now);
+  if (tokens_ >= 1.0) return steady::duration::zero();
+  std::chrono::duration<double> need((1.0 - tokens_) / rate_);
+  return std::chrono::duration_cast<steady::duration>(need) + std::chrono::microseconds(1);
+}
+
+void token_bucket::take(time_point now) {
+  if (rate_ <= 0) return;
+  refill(now);
+  tokens_ -= 1.0;
+}
+
+void register_outbox_gauges(metrics& m, storage::outbox& ob) {
+  m.gauge_callback("outbox_pending", "Outbox messages waiting to be sent.",
+                   [&ob] { return static_cast<double>(ob.counts().pending); });
+  m.gauge_callback("outbox_dead", "Outbox messages given up on.",
+                   [&ob] { return static_cast<double>(ob.counts().dead); });
+}
+
+// ---------------------------------------------------------------------------------------------
+// relay
+
+relay::relay(asio::any_io_executor ex, storage::outbox& ob, sender send, relay_config cfg, const clock& clk,
+             metrics* m)
+    : ex_(ex),
+      outbox_(ob),
+      send_(std::move(send)),
+      cfg_(cfg),
+      clock_(clk),
+      metrics_(m),
+      is_group_([](const std::string& id) { return !id.empty() && id.front() == '-'; }),
+      wake_(ex),
+      global_(cfg.global_per_second, cfg.global_per_second, steady::now()),
+      rng_(std::random_device{}()) {}
+
+void relay::set_group_predicate(std::function<bool(const std::string&)> is_group) {
+  is_group_ = std::move(is_group);
+}
+
+void relay::start() {
+  asio::post(ex_, [this] {
+    if (running_ || stopping_) return;
+    running_ = true;
+    asio::co_spawn(ex_, run(), asio::detached);
+  });
+}
+
+void relay::wake() {
+  notified_ = true;
+  wake_.cancel();
+}
+
+void relay::notify() {
+  asio::post(ex_, [this] { wake(); });
+}
+
+void relay::stop() {
+  asio::post(ex_, [this] {
+    stopping_ = true;
+    wake();
+  });
+}
+
+relay::chat_state& relay::state_of(const std::string& chat_id, steady::time_point now) {
+  auto it = chats_.find(chat_id);
+  if (it == chats_.end()) {
+    double per_group = cfg_.per_group_per_minute > 0 ? cfg_.per_group_per_minute / 60.0 : 0.0;
+    it = chats_
+             .emplace(chat_id, chat_state{token_bucket(cfg_.per_chat_per_second, cfg_.per_chat_per_second, now),
+                                          token_bucket(per_group, std::max(1, cfg_.per_group_per_minute), now),
+                                          {}})
+             .first;
+  }
+  return it->second;
+}
+
+asio::awaitable<void> relay::run() {
+  log_info("relay_started");
+  while (!stopping_) {
+    notified_ = false;
+    auto now = steady::now();
+    steady::duration sleep = milliseconds(500);
+    std::vector<storage::outbox_row> rows;
+    std::optional<domain::instant> next_due;
+    try {
+      rows = outbox_.due(clock_.now(), 64);
+      next_due = outbox_.next_due();
+    } catch (const std::exception&) {
+      log_error("relay_db_failed", {{"step", "due"}});
+      sleep = std::chrono::seconds(1);
+    }
+
+    for (auto& row : rows) {
+      if (stopping_) break;
+      if (in_flight_.size() >= max_in_flight_) break;  // a finishing send wakes us
+      if (in_flight_.contains(row.chat_id)) continue;   // keeps one message per chat in flight
+      auto& cs = state_of(row.chat_id, now);
+      if (cs.hold_until > now) {
+        sleep = std::min(sleep, cs.hold_until - now);
+        continue;
+      }
+      auto wait = cs.per_chat.wait(now);
+      bool group = is_group_ && is_group_(row.chat_id);
+      if (group) wait = std::max(wait, cs.per_group.wait(now));
+      if (wait > steady::duration::zero()) {
+        sleep = std::min(sleep, wait);
+        continue;
+      }
+      auto gwait = global_.wait(now);
+      if (gwait > steady::duration::zero()) {
+        sleep = std::min(sleep, gwait);
+        break;
+      }
+      cs.per_chat.take(now);
+      if (group) cs.per_group.take(now);
+      global_.take(now);
+      in_flight_.insert(row.chat_id);
+      asio::co_spawn(ex_, send_one(std::move(row)), asio::detached);
+    }
+
+    // A row waiting for its retry time: wake when it is due (the DB holds whole seconds).
+    if (next_due) {
+      auto d = *next_due - clock_.now();
+      if (d > std::chrono::seconds(0)) sleep = std::min<steady::duration>(sleep, d);
+    }
+    if (notified_ || stopping_) continue;
+    wake_.expires_after(std::max<steady::duration>(sleep, milliseconds(1)));
+    co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  running_ = false;
+  log_info("relay_stopped", {{"in_flight", in_flight_.size()}});
+}
+
+asio::awaitable<void> relay::send_one(storage::outbox_row row) {
+  auto started = steady::now();
+  send_result r;
+  try {
+    r = co_await send_(row.chat_id, row.text);
+  } catch (const std::exception&) {
+    r.status = send_status::retry;
+    r.error = "sender failed";
+  }
+  std::chrono::duration<double> took = steady::now() - started;
+  if (metrics_) metrics_->observe("send_seconds", took.count());
+
+  std::uniform_real_distribution<double> dist(0.0, 1.0);
+  auto d = decide_send(r, row.attempts, cfg_, dist(rng_));
+  auto now = steady::now();
+  auto& cs = state_of(row.chat_id, now);
+  try {
+    switch (d.what) {
+      case relay_decision::action::sent:
+        outbox_.mark_sent(row.id, clock_.now());
+        if (metrics_) metrics_->inc("outbox_sent_total");
+        break;
+      case relay_decision::action::retry: {
+        // The DB keeps whole seconds (for restarts); the exact wait is held in memory.
+        auto secs = std::chrono::ceil<std::chrono::seconds>(d.delay);
+        outbox_.mark_retry(row.id, clock_.now() + secs, d.error);
+        cs.hold_until = now + d.delay;
+        if (metrics_) metrics_->inc("outbox_failed_total", {{"kind", "retry"}});
+        log_warn("outbox_retry", {{"id", row.id}, {"attempt", row.attempts + 1},
+                                  {"delay_ms", static_cast<long long>(d.delay.count())}, {"error", d.error}});
+        break;
+      }
+      case relay_decision::action::dead:
+        outbox_.mark_dead(row.id, d.error);
+        if (metrics_) metrics_->inc("outbox_failed_total", {{"kind", "dead"}});
+        log_error("outbox_dead", {{"id", row.id}, {"attempt", row.attempts + 1}, {"error", d.error}});
+        break;
+    }
+  } catch (const std::exception&) {
+    log_error("relay_db_failed", {{"step", "mark"}, {"id", row.id}});
+    cs.hold_until = now + std::chrono::seconds(1);
+  }
+  in_flight_.erase(row.chat_id);
+  wake();
+}
+
+}  // namespace tannha::bot

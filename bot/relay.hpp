@@ -1,0 +1,128 @@
+#pragma once
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <iosfwd>
+#include <random>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "bot/clock.hpp"
+#include "bot/config.hpp"
+#include "bot/metrics.hpp"
+#include "bot/platform.hpp"
+#include "storage/outbox.hpp"
+
+namespace tannha::bot {
+
+class http_client;
+
+/// Sends one message to one chat; how the relay reaches a platform (or the console, or a test).
+using sender = std::function<boost::asio::awaitable<send_result>(const std::string& chat_id, const std::string& text)>;
+
+/// The console platform's sender: prints "→ [chat_id] text" to `out` and always succeeds.
+sender make_console_sender(std::ostream& out);
+/// A sender that POSTs `encode_send(kind, …)` to `url` ({api_base}/bot{token}/sendMessage)
+/// through `client` and interprets the answer. `client` must outlive the sender.
+sender make_http_sender(http_client& client, platform_kind kind, std::string url, std::chrono::milliseconds timeout);
+
+/// What to do with an outbox row after one attempt.
+struct relay_decision {
+  enum class action { sent, retry, dead };
+  action what = action::retry;
+  std::chrono::milliseconds delay{0};  ///< for retry: wait before the next attempt
+  std::string error;                   ///< for retry/dead: kept as last_error
+};
+
+/// Exponential backoff: base·2^attempts_before capped at max, scaled by 0.5 + 0.5·jitter01
+/// ("equal jitter": at least half the step, so retries from many chats spread out).
+std::chrono::milliseconds backoff_delay(int attempts_before, const relay_config& cfg, double jitter01);
+
+/// The relay's policy for one attempt's result, `attempts_before` attempts having been made.
+/// ok → sent; permanent → dead; retry → dead when this was attempt max_attempts, else retry
+/// after retry_after when the platform gave one, else after backoff_delay().
+relay_decision decide_send(const send_result& r, int attempts_before, const relay_config& cfg, double jitter01);
+
+/// A token bucket: `rate` tokens a second, holding at most `burst`. rate <= 0: unlimited.
+class token_bucket {
+ public:
+  using time_point = std::chrono::steady_clock::time_point;
+  token_bucket(double rate, double burst, time_point now);
+  /// How long until a token is there (zero when one is).
+  std::chrono::steady_clock::duration wait(time_point now);
+  /// Takes one token (call when wait() is zero).
+  void take(time_point now);
+
+ private:
+  void refill(time_point now);
+  double rate_, burst_, tokens_;
+  time_point last_;
+};
+
+/// Adds the outbox_pending and outbox_dead gauges, read from `ob` at each scrape.
+void register_outbox_gauges(metrics& m, storage::outbox& ob);
+
+/// The outbox relay: a coroutine on the io_context that sends each chat's due head message,
+/// one at a time per chat (so order per chat holds) and several chats at once (so one slow or
+/// failing chat never holds back the others), within per-chat, per-group and global rates.
+/// It wakes on notify() or polls every 500 ms. Run the io_context on one thread (the outbox
+/// shares the SQLite connection with the dispatcher); the relay must outlive its run().
+class relay {
+ public:
+  relay(boost::asio::any_io_executor ex, storage::outbox& ob, sender send, relay_config cfg, const clock& clk,
+        metrics* m = nullptr);
+  relay(const relay&) = delete;
+  relay& operator=(const relay&) = delete;
+
+  /// Which chats are groups (for per_group_per_minute). Default: ids starting with '-'
+  /// (Telegram groups); the caller may pass the configured units' chat ids instead.
+  void set_group_predicate(std::function<bool(const std::string&)> is_group);
+  /// Most sends in flight at once (distinct chats). Default 8.
+  void set_max_in_flight(std::size_t n) { max_in_flight_ = n == 0 ? 1 : n; }
+
+  /// Starts the loop on the executor.
+  void start();
+  /// Wakes the loop now (new rows were queued). Safe from any thread.
+  void notify();
+  /// Stops taking new rows; sends in flight finish and are recorded. Safe from any thread.
+  void stop();
+  /// True once the loop has ended and no send is in flight.
+  bool idle() const { return !running_ && in_flight_.empty(); }
+
+ private:
+  struct chat_state {
+    token_bucket per_chat;
+    token_bucket per_group;
+    std::chrono::steady_clock::time_point hold_until{};
+  };
+
+  boost::asio::awaitable<void> run();
+  boost::asio::awaitable<void> send_one(storage::outbox_row row);
+  chat_state& state_of(const std::string& chat_id, std::chrono::steady_clock::time_point now);
+  void wake();
+
+  boost::asio::any_io_executor ex_;
+  storage::outbox& outbox_;
+  sender send_;
+  relay_config cfg_;
+  const clock& clock_;
+  metrics* metrics_;
+  std::function<bool(const std::string&)> is_group_;
+  std::size_t max_in_flight_ = 8;
+
+  boost::asio::steady_timer wake_;
+  token_bucket global_;
+  std::unordered_map<std::string, chat_state> chats_;
+  std::set<std::string> in_flight_;
+  std::mt19937 rng_;
+  bool running_ = false;
+  bool stopping_ = false;
+  bool notified_ = false;
+};
+
+}  // namespace tannha::bot

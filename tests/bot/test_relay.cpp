@@ -1,0 +1,348 @@
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include "bot/fake_platform.hpp"
+#include "bot/http_client.hpp"
+#include "bot/log.hpp"
+#include "bot/relay.hpp"
+#include "storage/database.hpp"
+#include "storage/outbox.hpp"
+
+using namespace tannha;
+using namespace tannha::bot;
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+using test::fake_platform;
+
+namespace {
+
+// A fresh database file, removed afterwards.
+struct temp_db {
+  std::filesystem::path path;
+  temp_db() {
+    std::random_device rd;
+    path = std::filesystem::temp_directory_path() / ("tannha_relay_" + std::to_string(rd()) + ".db");
+  }
+  ~temp_db() {
+    std::error_code ec;
+    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix, ec);
+  }
+};
+
+relay_config fast_config() {
+  relay_config c;
+  c.max_attempts = 5;
+  c.base_backoff_seconds = 0.2;
+  c.max_backoff_seconds = 1.0;
+  c.per_chat_per_second = 100;
+  c.per_group_per_minute = 6000;
+  c.global_per_second = 100;
+  c.request_timeout_seconds = 2;
+  return c;
+}
+
+// A relay against the fake platform over real HTTP, with a real outbox.
+struct relay_fixture {
+  temp_db file;
+  storage::database db{file.path.string()};
+  storage::outbox ob{db};
+  fake_platform fp;
+  asio::io_context ioc;
+  http_client client{ioc.get_executor()};
+  bot::clock clk;
+  metrics m;
+  std::unique_ptr<relay> r;
+
+  explicit relay_fixture(relay_config cfg = fast_config(), platform_kind kind = platform_kind::zalo) {
+    log_threshold() = log_level::off;
+    fp.start();
+    platform_config pc;
+    pc.api_base = fp.base_url();
+    pc.token = "TOKEN";
+    r = std::make_unique<relay>(ioc.get_executor(), ob,
+                                make_http_sender(client, kind, send_url(kind, pc), std::chrono::seconds(2)), cfg, clk,
+                                &m);
+  }
+  ~relay_fixture() {
+    r->stop();
+    run_until([&] { return r->idle(); }, 5s);
+    fp.stop();
+  }
+
+  void enqueue(const std::string& chat, const std::string& text) { ob.enqueue(chat, text, clk.now()); }
+
+  bool run_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!done()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      ioc.run_for(10ms);
+      if (ioc.stopped()) ioc.restart();
+    }
+    return true;
+  }
+
+  std::vector<std::string> texts_for(const std::string& chat) {
+    std::vector<std::string> out;
+    for (const auto& req : fp.requests())
+      if (req.chat_id() == chat) out.push_back(req.text());
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("relay policy: ok is sent, permanent is dead, retry backs off until max_attempts") {
+  relay_config cfg;
+  cfg.max_attempts = 3;
+  cfg.base_backoff_seconds = 1.0;
+  cfg.max_backoff_seconds = 300;
+
+  CHECK(decide_send({send_status::ok, {}, {}, {}}, 0, cfg, 0.5).what == relay_decision::action::sent);
+  auto dead = decide_send({send_status::permanent, {}, "error 400: chat not found", {}}, 0, cfg, 0.5);
+  CHECK(dead.what == relay_decision::action::dead);
+  CHECK(dead.error == "error 400: chat not found");
+
+  auto r0 = decide_send({send_status::retry, {}, "error 500", {}}, 0, cfg, 1.0);
+  CHECK(r0.what == relay_decision::action::retry);
+  CHECK(r0.delay == 1000ms);
+  auto r1 = decide_send({send_status::retry, {}, "error 500", {}}, 1, cfg, 1.0);
+  CHECK(r1.delay == 2000ms);
+  auto last = decide_send({send_status::retry, {}, "error 500", {}}, 2, cfg, 1.0);
+  CHECK(last.what == relay_decision::action::dead);
+  CHECK(last.error.find("3 attempts") != std::string::npos);
+}
+
+TEST_CASE("relay policy: retry_after is honoured exactly, backoff is jittered and capped") {
+  relay_config cfg;
+  cfg.base_backoff_seconds = 1.0;
+  cfg.max_backoff_seconds = 60;
+  auto d = decide_send({send_status::retry, 7, "error 429", {}}, 4, cfg, 0.0);
+  CHECK(d.what == relay_decision::action::retry);
+  CHECK(d.delay == 7000ms);
+
+  CHECK(backoff_delay(0, cfg, 0.0) == 500ms);   // at least half the step
+  CHECK(backoff_delay(0, cfg, 1.0) == 1000ms);
+  CHECK(backoff_delay(3, cfg, 1.0) == 8000ms);
+  CHECK(backoff_delay(30, cfg, 1.0) == 60000ms);  // capped
+  CHECK(backoff_delay(30, cfg, 0.0) == 30000ms);
+}
+
+TEST_CASE("relay policy: a token bucket allows its burst, then its rate") {
+  auto t0 = std::chrono::steady_clock::now();
+  token_bucket b(2.0, 2.0, t0);
+  CHECK(b.wait(t0) == std::chrono::steady_clock::duration::zero());
+  b.take(t0);
+  b.take(t0);
+  auto w = b.wait(t0);
+  CHECK(w > 490ms);
+  CHECK(w < 510ms);
+  CHECK(b.wait(t0 + 500ms) == std::chrono::steady_clock::duration::zero());
+
+  token_bucket unlimited(0, 0, t0);
+  for (int i = 0; i < 100; ++i) unlimited.take(t0);
+  CHECK(unlimited.wait(t0) == std::chrono::steady_clock::duration::zero());
+}
+
+TEST_CASE("relay: the console sender prints the chat and the text") {
+  std::ostringstream out;
+  auto s = make_console_sender(out);
+  asio::io_context ioc;
+  auto fut = asio::co_spawn(ioc, s("chat-1", "Xin chào"), asio::use_future);
+  ioc.run();
+  CHECK(fut.get().status == send_status::ok);
+  CHECK(out.str() == "→ [chat-1] Xin chào\n");
+}
+
+TEST_CASE("relay: messages are delivered in order per chat, every chat served") {
+  relay_fixture f;
+  for (int i = 1; i <= 4; ++i) f.enqueue("A", "a" + std::to_string(i));
+  for (int i = 1; i <= 3; ++i) f.enqueue("B", "b" + std::to_string(i));
+  f.r->start();
+  REQUIRE(f.run_until([&] { return f.ob.counts().sent == 7; }, 10s));
+  CHECK(f.texts_for("A") == std::vector<std::string>{"a1", "a2", "a3", "a4"});
+  CHECK(f.texts_for("B") == std::vector<std::string>{"b1", "b2", "b3"});
+  auto reqs = f.fp.requests();
+  REQUIRE(!reqs.empty());
+  CHECK(reqs[0].target == "/botTOKEN/sendMessage");
+  CHECK(reqs[0].method == "POST");
+  CHECK(reqs[0].headers["content-type"] == "application/json");
+  CHECK(f.m.counter_value("outbox_sent_total") == 7);
+  CHECK(f.ob.counts().pending == 0);
+}
+
+TEST_CASE("relay: a 400 goes dead while the next chat's message still goes out") {
+  relay_fixture f;
+  f.fp.fail_chat("A", 400, fake_platform::error_body(400, "Bad Request: chat not found"));
+  f.enqueue("A", "a1");
+  f.enqueue("A", "a2");
+  f.enqueue("B", "b1");
+  f.r->start();
+  REQUIRE(f.run_until([&] { auto c = f.ob.counts(); return c.dead == 2 && c.sent == 1; }, 10s));
+  CHECK(f.texts_for("A") == std::vector<std::string>{"a1", "a2"});  // each tried once, in order
+  CHECK(f.texts_for("B") == std::vector<std::string>{"b1"});
+  auto dead = f.ob.list("dead", 10);
+  REQUIRE(dead.size() == 2);
+  CHECK(dead[0].last_error.find("chat not found") != std::string::npos);
+  CHECK(f.m.counter_value("outbox_failed_total", {{"kind", "dead"}}) == 2);
+}
+
+TEST_CASE("relay: a Zalo ok:false at HTTP 200 with a permanent code goes dead") {
+  relay_fixture f;
+  f.fp.fail_next(1, 200, fake_platform::error_body(403, "Forbidden"));
+  f.enqueue("Z", "z1");
+  f.r->start();
+  REQUIRE(f.run_until([&] { return f.ob.counts().dead == 1; }, 10s));
+  CHECK(f.fp.request_count() == 1);
+}
+
+TEST_CASE("relay: a 429 with retry_after is waited for, then the chat goes on in order") {
+  relay_fixture f(fast_config(), platform_kind::telegram);
+  f.fp.fail_next(1, 429, fake_platform::telegram_429(1));
+  f.enqueue("-100", "first");
+  f.enqueue("-100", "second");
+  f.r->start();
+  REQUIRE(f.run_until([&] { return f.ob.counts().sent == 2; }, 10s));
+  auto reqs = f.fp.requests();
+  REQUIRE(reqs.size() == 3);
+  CHECK(reqs[0].text() == "first");
+  CHECK(reqs[0].answered_status == 429);
+  CHECK(reqs[1].text() == "first");
+  CHECK(reqs[2].text() == "second");
+  CHECK(reqs[0].chat_id_is_number());
+  CHECK(reqs[1].at - reqs[0].at >= 990ms);
+  CHECK(f.m.counter_value("outbox_failed_total", {{"kind", "retry"}}) == 1);
+}
+
+TEST_CASE("relay: a 500 is retried with backoff and the message is sent afterwards") {
+  relay_fixture f;
+  f.fp.fail_next(2, 500, "oops");
+  f.enqueue("A", "hello");
+  f.r->start();
+  REQUIRE(f.run_until([&] { return f.ob.counts().sent == 1; }, 10s));
+  auto reqs = f.fp.requests();
+  REQUIRE(reqs.size() == 3);
+  CHECK(reqs[1].at - reqs[0].at >= 90ms);  // base 0.2 s, at least half of it
+  CHECK(reqs[2].at - reqs[1].at >= 190ms);  // doubled
+}
+
+TEST_CASE("relay: after max_attempts temporary failures the message goes dead") {
+  auto cfg = fast_config();
+  cfg.max_attempts = 2;
+  cfg.base_backoff_seconds = 0.05;
+  relay_fixture f(cfg);
+  f.fp.fail_chat("A", 503, "busy");
+  f.enqueue("A", "never");
+  f.r->start();
+  REQUIRE(f.run_until([&] { return f.ob.counts().dead == 1; }, 10s));
+  CHECK(f.fp.request_count() == 2);
+  CHECK(f.ob.list("dead", 1)[0].last_error.find("gave up after 2 attempts") != std::string::npos);
+}
+
+TEST_CASE("relay: a chat's rate limit spaces its messages; another chat is not held back") {
+  auto cfg = fast_config();
+  cfg.per_chat_per_second = 2;  // burst 2, then one every 0.5 s
+  relay_fixture f(cfg);
+  for (int i = 1; i <= 4; ++i) f.enqueue("A", "a" + std::to_string(i));
+  f.enqueue("B", "b1");
+  f.r->start();
+  REQUIRE(f.run_until([&] { return f.ob.counts().sent == 5; }, 10s));
+  std::vector<std::chrono::steady_clock::time_point> a_times, b_times;
+  auto reqs = f.fp.requests();
+  for (const auto& r : reqs) (r.chat_id() == "A" ? a_times : b_times).push_back(r.at);
+  REQUIRE(a_times.size() == 4);
+  REQUIRE(b_times.size() == 1);
+  CHECK(a_times[3] - a_times[0] >= 900ms);
+  CHECK(b_times[0] - a_times[0] < 400ms);
+}
+
+TEST_CASE("relay: a slow platform answer for one chat does not hold back another chat") {
+  auto cfg = fast_config();
+  relay_fixture f(cfg);
+  f.fp.set_delay(1500ms);  // every answer is slow; both chats must be in flight together
+  f.enqueue("A", "a1");
+  f.enqueue("B", "b1");
+  f.r->start();
+  auto start = std::chrono::steady_clock::now();
+  REQUIRE(f.run_until([&] { return f.ob.counts().sent == 2; }, 10s));
+  CHECK(std::chrono::steady_clock::now() - start < 2800ms);
+}
+
+TEST_CASE("relay: a send timeout is a retry, not a loss") {
+  relay_fixture f;
+  f.fp.set_delay(2500ms);  // longer than the sender's 2 s timeout
+  f.enqueue("A", "late");
+  f.r->start();
+  REQUIRE(f.run_until([&] { return f.m.counter_value("outbox_failed_total", {{"kind", "retry"}}) >= 1; }, 10s));
+  auto pending = f.ob.list("pending", 1);
+  REQUIRE(pending.size() == 1);
+  CHECK(pending[0].attempts == 1);
+  CHECK(pending[0].last_error.find("timeout") != std::string::npos);
+}
+
+TEST_CASE("http client: URLs are split into scheme, host, port and target") {
+  auto a = parse_url("https://api.telegram.org/bot1:x/sendMessage");
+  REQUIRE(a);
+  CHECK(a->tls);
+  CHECK(a->host == "api.telegram.org");
+  CHECK(a->port == "443");
+  CHECK(a->target == "/bot1:x/sendMessage");
+  auto b = parse_url("http://127.0.0.1:8081");
+  REQUIRE(b);
+  CHECK_FALSE(b->tls);
+  CHECK(b->port == "8081");
+  CHECK(b->target == "/");
+  auto c = parse_url("http://[::1]:9000/x?y=1");
+  REQUIRE(c);
+  CHECK(c->host == "::1");
+  CHECK(c->target == "/x?y=1");
+  CHECK_FALSE(parse_url("ftp://x/"));
+  CHECK_FALSE(parse_url("http://"));
+  CHECK_FALSE(parse_url("http://host:99999/"));
+  CHECK_FALSE(parse_url("http://user@host/"));
+}
+
+TEST_CASE("http client: a refused connection is status 0 with an error, never an exception") {
+  asio::io_context ioc;
+  http_client client(ioc.get_executor());
+  // Bind and close to find a port nobody listens on.
+  unsigned short port;
+  {
+    asio::ip::tcp::acceptor a(ioc, {asio::ip::make_address("127.0.0.1"), 0});
+    port = a.local_endpoint().port();
+  }
+  auto fut = asio::co_spawn(ioc, client.post_json("http://127.0.0.1:" + std::to_string(port) + "/x", "{}", 2s),
+                            asio::use_future);
+  ioc.run();
+  auto r = fut.get();
+  CHECK(r.status == 0);
+  CHECK_FALSE(r.error.empty());
+}
+
+TEST_CASE("http client: posts JSON and returns status and body") {
+  fake_platform fp;
+  fp.start();
+  asio::io_context ioc;
+  http_client client(ioc.get_executor());
+  fp.fail_next(1, 418, R"({"ok":false})");
+  auto fut = asio::co_spawn(ioc, client.post_json(fp.base_url() + "/botT/sendMessage", R"({"a":1})", 2s),
+                            asio::use_future);
+  ioc.run();
+  auto r = fut.get();
+  CHECK(r.status == 418);
+  CHECK(r.body == R"({"ok":false})");
+  auto reqs = fp.requests();
+  REQUIRE(reqs.size() == 1);
+  CHECK(reqs[0].body == R"({"a":1})");
+  CHECK(reqs[0].headers["host"] == "127.0.0.1:" + std::to_string(fp.port()));
+}
