@@ -1,18 +1,785 @@
-// Placeholder: each function answers "not available yet" until it is built.
+// The request lifecycle of DESIGN §2: verify, reject, schedule, assign, receive, supplement,
+// result, return, rate, postpone, cancel. Every command checks, in this order, the role matrix
+// against the request, the state machine, then its own arguments; a mistake is answered and
+// changes nothing. Each change is one update + one history event.
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include "domain/request_state.hpp"
+#include "domain/visit_slot.hpp"
+#include "handlers/command_parser.hpp"
 #include "handlers/commands.hpp"
+#include "handlers/text.hpp"
 
 namespace tannha::handlers {
 
-void handle_verify(context& ctx, const std::string&) { reply_not_available(ctx, domain::action::xacminh); }
-void handle_reject(context& ctx, const std::string&) { reply_not_available(ctx, domain::action::tuchoi); }
-void handle_schedule(context& ctx, const std::string&) { reply_not_available(ctx, domain::action::xeplich); }
-void handle_assign(context& ctx, const std::string&) { reply_not_available(ctx, domain::action::phancong); }
-void handle_receive(context& ctx, const std::string&) { reply_not_available(ctx, domain::action::tiepnhan); }
-void handle_supplement(context& ctx, const std::string&) { reply_not_available(ctx, domain::action::bosung); }
-void handle_result(context& ctx, const std::string&) { reply_not_available(ctx, domain::action::cokq); }
-void handle_return(context& ctx, const std::string&) { reply_not_available(ctx, domain::action::datra); }
-void handle_rate(context& ctx, const std::string&) { reply_not_available(ctx, domain::action::danhgia); }
-void handle_postpone(context& ctx, const std::string&) { reply_not_available(ctx, domain::action::hoan); }
-void handle_cancel(context& ctx, const std::string&) { reply_not_available(ctx, domain::action::huy); }
+namespace {
+
+using domain::action;
+using domain::request_state;
+using domain::transition;
+using nlohmann::json;
+
+// ---------------------------------------------------------------------------------------------
+// Small text helpers
+
+std::string join(const std::vector<std::string>& v, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) out += sep;
+    out += v[i];
+  }
+  return out;
+}
+
+// Whole-word containment on folded text ("le thi hoa" contains "hoa", not "oa").
+bool contains_words(std::string_view hay, std::string_view needle) {
+  if (needle.empty()) return false;
+  std::string h = " " + std::string(hay) + " ";
+  std::string n = " " + std::string(needle) + " ";
+  return h.find(n) != std::string::npos;
+}
+
+// Leading separators people put after a number or a label ("#12: lý do", "#12 - lý do").
+std::string strip_leading_separators(std::string s) {
+  s = trim(s);
+  while (!s.empty() && (s.front() == ':' || s.front() == ',' || s.front() == ';' || s.front() == '-' ||
+                        s.front() == '.')) {
+    s = trim(std::string_view(s).substr(1));
+  }
+  if (s.starts_with("\u2014") || s.starts_with("\u2013")) s = trim(std::string_view(s).substr(3));  // — –
+  return s;
+}
+
+// The arguments after the request number token ("#12 lý do" -> "lý do"; "số 12 …" too).
+std::string after_number(std::string_view args) {
+  std::string t = trim(args);
+  std::size_t i = 0;
+  auto first_mark = t.find_first_of("#0123456789");
+  if (first_mark != std::string::npos && first_mark > 0 && fold(t.substr(0, first_mark)) == "so") i = first_mark;
+  while (i < t.size() && (t[i] == '#' || t[i] == ' ' || t[i] == '\t')) ++i;
+  while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) ++i;
+  return strip_leading_separators(t.substr(i));
+}
+
+// A word of the original text with its byte range, and its folded form.
+struct token {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::string text;
+  std::string folded;
+};
+
+// Splits on whitespace and on ',' / ';' (which people put between a date and a time).
+std::vector<token> tokenize(const std::string& s) {
+  std::vector<token> out;
+  std::size_t i = 0;
+  auto is_sep = [&](std::size_t k) {
+    unsigned char c = static_cast<unsigned char>(s[k]);
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == ';';
+  };
+  while (i < s.size()) {
+    while (i < s.size() && is_sep(i)) ++i;
+    if (i >= s.size()) break;
+    std::size_t b = i;
+    while (i < s.size() && !is_sep(i)) ++i;
+    token t{b, i, s.substr(b, i - b), ""};
+    t.folded = fold(t.text);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+// A team list: names separated by '@', ',' or ';' (Zalo mentions arrive as "@Lê Thị Hoa"),
+// in the user's spelling (NFC), joined as "Hoa, Nam".
+std::string parse_team(std::string_view text) {
+  std::string s = to_nfc(text);
+  for (auto& c : s) {
+    if (c == '@' || c == ';' || c == '\n' || c == '\r') c = ',';
+  }
+  std::vector<std::string> names;
+  for (auto& part : split(s, ',')) {
+    auto name = trim(part);
+    // "@Hoa và @Nam": the "và" belongs to the sentence, not the name.
+    auto f = fold(name);
+    if (f.ends_with(" va")) {
+      auto sp = name.find_last_of(' ');
+      name = trim(std::string_view(name).substr(0, sp));
+      f = fold(name);
+    }
+    if (f.empty() || f == "va") continue;
+    bool dup = std::any_of(names.begin(), names.end(), [&](const std::string& n) { return fold(n) == f; });
+    if (!dup) names.push_back(name);
+  }
+  return join(names, ", ");
+}
+
+std::vector<std::string> team_entries(std::string_view team) {
+  std::vector<std::string> out;
+  for (auto& e : split(team, ',')) {
+    auto t = trim(e);
+    if (!t.empty()) out.push_back(t);
+  }
+  return out;
+}
+
+std::string long_date(domain::day d) { return domain::weekday_name(std::chrono::weekday{d}) + " " + domain::format_date(d); }
+
+// ---------------------------------------------------------------------------------------------
+// The request a command acts on
+
+struct target {
+  storage::request_record r;
+  storage::citizen_record citizen;
+  std::string procedure;  ///< display name (code when not in the catalog)
+  int processing_days = 0;
+  std::string rest;       ///< the arguments after the number, NFC, trimmed
+};
+
+bool is_village_head_of(const context& ctx, const storage::citizen_record& c) {
+  return ctx.role() == domain::role::truongthon && ctx.member && !ctx.member->village.empty() &&
+         fold(ctx.member->village) == fold(c.village);
+}
+
+// A volunteer is on the team when an entry names them: their user id, or their name, allowing
+// staff to type the short name ("@Hoa" for "Lê Thị Hoa").
+bool is_on_team(const context& ctx, const std::string& team) {
+  if (ctx.role() != domain::role::tinhnguyen) return false;
+  std::vector<std::string> names;
+  // The name the unit knows the member by; the platform display name (which users set
+  // themselves) only when the unit has none.
+  if (ctx.member && !ctx.member->display_name.empty()) names.push_back(fold(ctx.member->display_name));
+  else if (!ctx.msg.user_name.empty()) names.push_back(fold(ctx.msg.user_name));
+  for (const auto& e : team_entries(team)) {
+    if (e == ctx.msg.user_id) return true;
+    auto fe = fold(e);
+    for (const auto& n : names) {
+      if (n.empty()) continue;
+      if (fe == n || contains_words(n, fe) || contains_words(fe, n)) return true;
+    }
+  }
+  return false;
+}
+
+void refuse(context& ctx, action a) {
+  ctx.reply(ctx.svc.render.render("khong_du_quyen", {{"command", command_name(a)},
+                                                     {"who", domain::who_may(a)},
+                                                     {"member", ctx.member.has_value()}}));
+}
+
+// Finds the request named by the arguments and checks that the sender may act on it; answers
+// and returns nullopt otherwise. Someone who could never do the action is refused before the
+// number is looked at, so strangers learn nothing about which numbers exist.
+std::optional<target> load(context& ctx, action a, const std::string& args) {
+  auto& svc = ctx.svc;
+  if (!domain::may(a, {ctx.role(), true, true, true})) {
+    refuse(ctx, a);
+    return std::nullopt;
+  }
+  auto number = parse_request_number(args);
+  if (!number) {
+    ctx.reply(svc.render.render("thieu_so_ho_so", {{"command", command_name(a)}}));
+    return std::nullopt;
+  }
+  auto r = svc.requests.by_number(ctx.unit->id, *number);
+  if (!r) {
+    ctx.reply(svc.render.render("khong_thay_ho_so", {{"number", *number}, {"unit", ctx.unit->name}}));
+    return std::nullopt;
+  }
+  target t;
+  t.r = std::move(*r);
+  if (auto c = svc.citizens.get(t.r.citizen_id)) t.citizen = std::move(*c);
+  const auto* proc = svc.procedures.by_code(t.r.procedure_code);
+  t.procedure = proc ? proc->name : t.r.procedure_code;
+  t.processing_days = proc ? proc->processing_days : 0;
+  t.rest = after_number(args);
+  domain::actor_context who{ctx.role(), t.r.registered_by == ctx.msg.user_id, is_village_head_of(ctx, t.citizen),
+                            is_on_team(ctx, t.r.team)};
+  if (!domain::may(a, who)) {
+    refuse(ctx, a);
+    return std::nullopt;
+  }
+  return t;
+}
+
+// The state a transition leads to, or nullopt after answering with the state machine's reason.
+std::optional<request_state> next_state(context& ctx, const target& t, transition tr) {
+  auto res = domain::apply(t.r.state, tr);
+  if (!res) {
+    ctx.reply(ctx.svc.render.render("trangthai_khong_hop_le", {{"number", t.r.number}, {"message", res.error().message}}));
+    return std::nullopt;
+  }
+  return *res;
+}
+
+json base_data(const target& t) {
+  return {{"number", t.r.number},
+          {"procedure", t.procedure},
+          {"citizen", t.citizen.full_name},
+          {"village", t.citizen.village}};
+}
+
+// Writes the request (every mutable field) and the event of the change.
+void save(context& ctx, target& t, request_state to, std::string note) {
+  storage::event_record ev{0, t.r.id, ctx.now, ctx.msg.user_id, t.r.state, to, std::move(note)};
+  t.r.state = to;
+  ctx.svc.requests.update(t.r, ev);
+}
+
+// Done in private chat: a short line for the group, without phone, address or category.
+void announce(context& ctx, const target& t, const std::string& what) {
+  if (ctx.in_group()) return;
+  json d = base_data(t);
+  d["what"] = what;
+  d["actor"] = actor_name(ctx, ctx.msg.user_id);
+  ctx.post_group(ctx.svc.render.render("thongbao_nhom", d));
+}
+
+// Tells the village heads of the request privately: the registrant when a village head, and
+// every village head of the citizen's village; never the sender, never twice.
+void tell_village_heads(context& ctx, const target& t, json data) {
+  auto& svc = ctx.svc;
+  std::vector<std::string> to;
+  auto add = [&](const std::string& id) {
+    if (id.empty() || id == ctx.msg.user_id) return;
+    if (std::find(to.begin(), to.end(), id) == to.end()) to.push_back(id);
+  };
+  if (auto m = svc.units_repo.member(ctx.unit->id, t.r.registered_by); m && m->role == domain::role::truongthon)
+    add(m->user_id);
+  const auto village = fold(t.citizen.village);
+  for (const auto& m : svc.units_repo.members(ctx.unit->id)) {
+    if (m.role == domain::role::truongthon && !m.village.empty() && fold(m.village) == village) add(m.user_id);
+  }
+  if (to.empty()) return;
+  const json base = base_data(t);  // a named object: items() of a temporary would dangle
+  for (const auto& [k, v] : base.items()) data[k] = v;
+  data["actor"] = actor_name(ctx, ctx.msg.user_id);
+  auto text = svc.render.render("thongbao_truongthon", data);
+  for (const auto& id : to) ctx.tell_user(id, text);
+}
+
+// ---------------------------------------------------------------------------------------------
+// /xeplich: date, time and team
+
+// A weekday named by the tokens at i ("thứ bảy", "thu 7", "t7", "chủ nhật", "cn"); sets `used`.
+std::optional<std::chrono::weekday> weekday_at(const std::vector<token>& tk, std::size_t i, std::size_t& used) {
+  using namespace std::chrono;
+  auto by_word = [](std::string_view w) -> std::optional<weekday> {
+    if (w == "hai" || w == "2") return Monday;
+    if (w == "ba" || w == "3") return Tuesday;
+    if (w == "tu" || w == "4") return Wednesday;
+    if (w == "nam" || w == "5") return Thursday;
+    if (w == "sau" || w == "6") return Friday;
+    if (w == "bay" || w == "7") return Saturday;
+    return std::nullopt;
+  };
+  const auto& w = tk[i].folded;
+  if (w == "cn" || w == "chunhat") {
+    used = 1;
+    return Sunday;
+  }
+  if (w == "chu" && i + 1 < tk.size() && tk[i + 1].folded == "nhat") {
+    used = 2;
+    return Sunday;
+  }
+  if (w == "thu" && i + 1 < tk.size()) {
+    if (auto d = by_word(tk[i + 1].folded)) {
+      used = 2;
+      return d;
+    }
+  }
+  if (w.size() == 4 && w.starts_with("thu")) {
+    if (auto d = by_word(w.substr(3))) {
+      used = 1;
+      return d;
+    }
+  }
+  if (w.size() == 2 && w[0] == 't') {
+    if (auto d = by_word(w.substr(1))) {
+      used = 1;
+      return d;
+    }
+  }
+  return std::nullopt;
+}
+
+struct when_spec {
+  std::optional<domain::day> date;
+  std::optional<std::chrono::minutes> time;
+  std::string date_typed;  ///< how the date was written, for "ngày đã qua"
+  std::string bad;         ///< a word that is neither a date nor a time
+};
+
+when_spec parse_when(const std::string& text, domain::day today) {
+  using namespace std::chrono;
+  when_spec w;
+  auto tk = tokenize(text);
+  bool afternoon = false;
+  auto span_text = [&](std::size_t a, std::size_t n) { return text.substr(tk[a].begin, tk[a + n - 1].end - tk[a].begin); };
+  for (std::size_t i = 0; i < tk.size();) {
+    const auto& f = tk[i].folded;
+    auto next = [&](std::size_t k) -> std::string { return i + k < tk.size() ? tk[i + k].folded : std::string(); };
+    std::size_t used = 0;
+    if (f == "hom" && (next(1) == "nay" || next(1) == "qua")) {
+      w.date = next(1) == "nay" ? today : today - days{1};  // "hôm qua" is answered as a past day
+      w.date_typed = span_text(i, 2);
+      i += 2;
+    } else if (f == "ngay" && (next(1) == "mai" || next(1) == "kia")) {
+      w.date = today + days{next(1) == "mai" ? 1 : 2};
+      w.date_typed = span_text(i, 2);
+      i += 2;
+    } else if (f == "mai" || f == "mot") {
+      w.date = today + days{f == "mai" ? 1 : 2};
+      w.date_typed = tk[i].text;
+      i += 1;
+    } else if (auto wd = weekday_at(tk, i, used)) {
+      // The next such day on or after today; "tuần sau" moves it a week on.
+      domain::day d = today + (*wd - weekday{today});
+      std::size_t n = used;
+      if (i + n + 1 < tk.size() && tk[i + n].folded == "tuan" && tk[i + n + 1].folded == "sau") {
+        d += days{7};
+        n += 2;
+      }
+      w.date = d;
+      w.date_typed = span_text(i, n);
+      i += n;
+    } else if (f == "ngay" || f == "luc" || f == "vao" || f == "sang" || f == "buoi" || f == "trua" ||
+               f == "tuan" || f == "nay") {
+      i += 1;  // filler words: "ngày 28/11 lúc 8h", "sáng thứ bảy tuần này"
+    } else if (f == "chieu" || f == "toi") {
+      afternoon = true;
+      i += 1;
+    } else if (auto d = domain::parse_user_date(tk[i].text, today)) {
+      w.date = *d;
+      w.date_typed = tk[i].text;
+      i += 1;
+    } else {
+      // A time may span words: "8 giờ 30 phút".
+      bool found = false;
+      for (std::size_t n = std::min<std::size_t>(4, tk.size() - i); n >= 1; --n) {
+        if (auto t = domain::parse_user_time(fold(span_text(i, n)))) {
+          w.time = *t;
+          i += n;
+          found = true;
+          break;
+        }
+      }
+      if (!found) {
+        w.bad = tk[i].text;
+        return w;
+      }
+    }
+  }
+  if (afternoon && w.time && *w.time < hours{12}) *w.time += hours{12};
+  return w;
+}
+
+// Open requests other than this one that hold day d.
+int others_on(context& ctx, const target& t, domain::day d) {
+  int n = ctx.svc.requests.booked_on(ctx.unit->id, d);
+  bool self = domain::is_open(t.r.state) && (t.r.visit_day ? *t.r.visit_day == d : t.r.proposed_day == d);
+  return self ? n - 1 : n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Return ways (DESIGN §2), matched by folded words.
+
+struct return_way {
+  std::string_view label;
+  std::array<std::string_view, 3> keys;
+};
+
+// Checked in this order: the first way whose key appears wins ("người thân nhận tại Trung tâm"
+// is not "tại nhà").
+constexpr std::array<return_way, 5> return_ways{{
+    {"Người thân nhận tại Trung tâm", {"nguoi than", "", ""}},
+    {"Qua bưu chính công ích", {"buu dien", "buu chinh", ""}},
+    {"Qua trưởng thôn", {"truong thon", "to truong", "qua thon"}},
+    {"Trực tuyến (Cổng Dịch vụ công quốc gia)", {"truc tuyen", "online", "cong"}},
+    {"Tại nhà (đoàn trả)", {"tai nha", "tan nha", "doan"}},
+}};
+constexpr std::string_view default_return_way = "Tại nhà (đoàn trả)";
+
+json return_way_list() {
+  // Listed in the order people think of them: at home first.
+  json out = json::array();
+  out.push_back(std::string(default_return_way));
+  for (const auto& w : return_ways)
+    if (w.label != default_return_way) out.push_back(std::string(w.label));
+  return out;
+}
+
+std::optional<std::string> match_return_way(const std::string& typed) {
+  auto f = fold(typed);
+  if (f.empty()) return std::string(default_return_way);
+  for (const auto& w : return_ways) {
+    for (auto k : w.keys) {
+      if (!k.empty() && contains_words(f, k)) return std::string(w.label);
+    }
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// /danhgia score
+
+struct score_spec {
+  std::optional<int> score;
+  std::string note;
+};
+
+score_spec parse_score(const std::string& rest) {
+  score_spec s;
+  auto tk = tokenize(rest);
+  if (tk.empty()) return s;
+  std::string f = tk[0].folded;
+  std::erase(f, ' ');
+  for (std::string_view suffix : {"/5", "sao", "diem", "d", "*"}) {
+    if (f.size() > suffix.size() && f.ends_with(suffix)) {
+      f.resize(f.size() - suffix.size());
+      break;
+    }
+  }
+  if (f.size() != 1 || f[0] < '1' || f[0] > '5') return s;
+  s.score = f[0] - '0';
+  std::size_t end = tk[0].end;
+  if (tk.size() > 1) {
+    const auto& n = tk[1].folded;
+    if (n == "sao" || n == "diem" || n == "/5" || n == "d") end = tk[1].end;
+  }
+  s.note = strip_leading_separators(rest.substr(end));
+  return s;
+}
+
+// /tiepnhan: an optional national dossier code, after optional words "mã hồ sơ:".
+struct code_spec {
+  std::string code;
+  bool ok = true;
+};
+
+bool valid_code(std::string_view c) {
+  if (c.size() < 5 || c.size() > 40) return false;
+  return std::all_of(c.begin(), c.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-';
+  });
+}
+
+code_spec parse_code(const std::string& rest) {
+  code_spec s;
+  auto tk = tokenize(rest);
+  std::size_t i = 0;
+  while (i < tk.size()) {
+    std::string f = tk[i].folded;
+    std::erase(f, ':');
+    if (f == "ma" || f == "ho" || f == "so" || f.empty()) ++i;
+    else break;
+  }
+  if (i == tk.size()) return s;
+  std::string code = tk[i].text;
+  if (!code.empty() && code.front() == ':') code.erase(0, 1);
+  if (i + 1 != tk.size() || !valid_code(code)) {
+    s.ok = false;
+    s.code = strip_leading_separators(rest);
+    return s;
+  }
+  s.code = code;
+  return s;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+void handle_verify(context& ctx, const std::string& args) {
+  auto t = load(ctx, action::xacminh, args);
+  if (!t) return;
+  auto to = next_state(ctx, *t, transition::verify);
+  if (!to) return;
+  save(ctx, *t, *to, t->rest);
+  json d = base_data(*t);
+  d["note"] = t->rest;
+  ctx.reply(ctx.svc.render.render("xacminh_xong", d));
+  announce(ctx, *t, "đã xác minh");
+}
+
+void handle_reject(context& ctx, const std::string& args) {
+  auto t = load(ctx, action::tuchoi, args);
+  if (!t) return;
+  auto to = next_state(ctx, *t, transition::reject);
+  if (!to) return;
+  if (t->rest.empty()) {
+    ctx.reply(ctx.svc.render.render("tuchoi_can_ly_do", {{"number", t->r.number}}));
+    return;
+  }
+  save(ctx, *t, *to, t->rest);
+  json d = base_data(*t);
+  d["reason"] = t->rest;
+  ctx.reply(ctx.svc.render.render("tuchoi_xong", d));
+  announce(ctx, *t, "bị từ chối");
+  tell_village_heads(ctx, *t, {{"rejected", true}, {"reason", t->rest}});
+}
+
+void handle_schedule(context& ctx, const std::string& args) {
+  auto t = load(ctx, action::xeplich, args);
+  if (!t) return;
+  auto to = next_state(ctx, *t, transition::schedule);
+  if (!to) return;
+  const auto& unit = *ctx.unit;
+  const auto today = ctx.today();
+
+  // Everything from the first '@' is the team; before it, the date and the time.
+  std::string when_text = t->rest;
+  std::string team = t->r.team;
+  bool team_given = false;
+  if (auto at = t->rest.find('@'); at != std::string::npos) {
+    when_text = t->rest.substr(0, at);
+    team = parse_team(std::string_view(t->rest).substr(at));
+    team_given = !team.empty();
+    if (!team_given) team = t->r.team;
+  }
+  auto when = parse_when(when_text, today);
+  if (!when.bad.empty()) {
+    ctx.reply(ctx.svc.render.render("xeplich_khong_hieu", {{"number", t->r.number}, {"typed", when.bad}}));
+    return;
+  }
+  if (when.date && *when.date < today) {
+    ctx.reply(ctx.svc.render.render(
+        "xeplich_ngay_qua",
+        {{"number", t->r.number}, {"typed", when.date_typed}, {"date", long_date(*when.date)}, {"today", long_date(today)}}));
+    return;
+  }
+
+  const int capacity = unit.schedule.capacity;
+  domain::day day{};
+  domain::day first_choice{};
+  bool moved = false;
+  bool over = false;
+  int booked = 0;
+  if (when.date) {
+    day = *when.date;
+    booked = others_on(ctx, *t, day);
+    over = capacity > 0 && booked >= capacity;
+  } else {
+    // The proposed day while it lies ahead, else the slot rule from now; a full day moves on.
+    if (t->r.proposed_day && *t->r.proposed_day >= today) {
+      day = first_choice = *t->r.proposed_day;
+    } else {
+      auto slot = domain::propose_slot(ctx.local_now(), unit.schedule, unit.cal,
+                                       [&](domain::day d) { return others_on(ctx, *t, d); });
+      day = slot.visit_day;
+      first_choice = slot.first_choice;
+    }
+    for (int tried = 0; capacity > 0 && others_on(ctx, *t, day) >= capacity && tried < 104; ++tried)
+      day = domain::next_visit_day(day, unit.schedule, unit.cal);
+    moved = day != first_choice;
+  }
+  const std::string time = domain::format_hhmm(when.time ? *when.time : unit.schedule.visit_time);
+
+  t->r.visit_day = day;
+  t->r.visit_time = time;
+  t->r.team = team;
+  std::string note = "Lịch: " + domain::format_weekday_date(day) + " " + time;
+  if (!team.empty()) note += "; đoàn: " + team;
+  save(ctx, *t, *to, note);
+
+  json d = base_data(*t);
+  d["day"] = domain::format_weekday_date(day);
+  d["time"] = time;
+  d["team"] = team;
+  d["team_given"] = team_given;
+  d["moved"] = moved;
+  d["first_choice"] = moved ? domain::format_weekday_date(first_choice) : "";
+  d["capacity"] = capacity;
+  d["over"] = over;
+  d["booked"] = booked;
+  ctx.reply(ctx.svc.render.render("xeplich_xong", d));
+  announce(ctx, *t, "xếp lịch " + domain::format_weekday_date(day) + " lúc " + time);
+  tell_village_heads(ctx, *t, {{"scheduled", true}, {"day", domain::format_weekday_date(day)}, {"time", time}, {"team", team}});
+}
+
+void handle_assign(context& ctx, const std::string& args) {
+  auto t = load(ctx, action::phancong, args);
+  if (!t) return;
+  if (!domain::is_open(t->r.state)) {
+    ctx.reply(ctx.svc.render.render("phancong_da_dong",
+                                    {{"number", t->r.number}, {"state", std::string(domain::label(t->r.state))}}));
+    return;
+  }
+  auto team = parse_team(t->rest);
+  if (team.empty()) {
+    ctx.reply(ctx.svc.render.render("phancong_can_ten", {{"number", t->r.number}, {"team", t->r.team}}));
+    return;
+  }
+  const std::string before = t->r.team;
+  t->r.team = team;
+  save(ctx, *t, t->r.state, "Phân công: " + team);
+  json d = base_data(*t);
+  d["team"] = team;
+  d["before"] = before != team ? before : "";
+  d["visit_day"] = t->r.visit_day && t->r.state == request_state::scheduled ? domain::format_weekday_date(*t->r.visit_day) : "";
+  d["visit_time"] = t->r.visit_time;
+  ctx.reply(ctx.svc.render.render("phancong_xong", d));
+  announce(ctx, *t, "phân công: " + team);
+}
+
+void handle_receive(context& ctx, const std::string& args) {
+  auto t = load(ctx, action::tiepnhan, args);
+  if (!t) return;
+  auto to = next_state(ctx, *t, transition::receive);
+  if (!to) return;
+  auto code = parse_code(t->rest);
+  if (!code.ok) {
+    ctx.reply(ctx.svc.render.render("tiepnhan_ma_sai", {{"number", t->r.number}, {"typed", code.code}}));
+    return;
+  }
+  const auto today = ctx.today();
+  const auto due = ctx.unit->cal.add_working_days(today, t->processing_days);
+  t->r.received_at = ctx.now;
+  t->r.due_day = due;
+  if (!code.code.empty()) t->r.dossier_code = code.code;
+  std::string note = "Hẹn trả: " + domain::format_date(due);
+  if (!code.code.empty()) note = "Mã hồ sơ: " + code.code + "; " + note;
+  save(ctx, *t, *to, note);
+
+  auto local = ctx.local_now();
+  auto mins = std::chrono::duration_cast<std::chrono::minutes>(local - std::chrono::local_seconds{today.time_since_epoch()});
+  json d = base_data(*t);
+  d["unit"] = ctx.unit->name;
+  d["received"] = domain::format_hhmm(mins) + " " + long_date(today);
+  d["due"] = long_date(due);
+  d["processing_days"] = t->processing_days;
+  d["dossier_code"] = t->r.dossier_code;
+  d["return_ways"] = return_way_list();
+  d["receiver"] = actor_name(ctx, ctx.msg.user_id);
+  ctx.reply(ctx.svc.render.render("tiepnhan_phieu_hen", d));
+  announce(ctx, *t, "đã tiếp nhận, hẹn trả " + long_date(due));
+}
+
+void handle_supplement(context& ctx, const std::string& args) {
+  auto t = load(ctx, action::bosung, args);
+  if (!t) return;
+  auto to = next_state(ctx, *t, transition::supplement);
+  if (!to) return;
+  if (t->rest.empty()) {
+    ctx.reply(ctx.svc.render.render("bosung_can_giay_to", {{"number", t->r.number}}));
+    return;
+  }
+  save(ctx, *t, *to, t->rest);
+  json d = base_data(*t);
+  d["papers"] = t->rest;
+  ctx.reply(ctx.svc.render.render("bosung_xong", d));
+  announce(ctx, *t, "cần bổ sung giấy tờ");
+  tell_village_heads(ctx, *t, {{"needs_papers", true}, {"papers", t->rest}});
+}
+
+void handle_result(context& ctx, const std::string& args) {
+  auto t = load(ctx, action::cokq, args);
+  if (!t) return;
+  auto to = next_state(ctx, *t, transition::result);
+  if (!to) return;
+  t->r.result_at = ctx.now;
+  save(ctx, *t, *to, t->rest);
+  json d = base_data(*t);
+  d["due"] = t->r.due_day ? long_date(*t->r.due_day) : "";
+  ctx.reply(ctx.svc.render.render("cokq_xong", d));
+  announce(ctx, *t, "đã có kết quả");
+  tell_village_heads(ctx, *t, {{"result_ready", true}, {"due", d["due"]}});
+}
+
+void handle_return(context& ctx, const std::string& args) {
+  auto t = load(ctx, action::datra, args);
+  if (!t) return;
+  auto to = next_state(ctx, *t, transition::return_result);
+  if (!to) return;
+  auto way = match_return_way(t->rest);
+  if (!way) {
+    ctx.reply(ctx.svc.render.render("datra_cach_tra_sai",
+                                    {{"number", t->r.number}, {"typed", t->rest}, {"ways", return_way_list()}}));
+    return;
+  }
+  const auto today = ctx.today();
+  t->r.returned_at = ctx.now;
+  t->r.return_way = *way;
+  bool on_time = !t->r.due_day || today <= *t->r.due_day;
+  long late = t->r.due_day && !on_time ? (today - *t->r.due_day).count() : 0;
+  std::string note = *way + (t->r.due_day ? (on_time ? "; đúng hẹn" : "; trễ hẹn " + std::to_string(late) + " ngày") : "");
+  save(ctx, *t, *to, note);
+  json d = base_data(*t);
+  d["way"] = *way;
+  d["has_due"] = t->r.due_day.has_value();
+  d["due"] = t->r.due_day ? long_date(*t->r.due_day) : "";
+  d["on_time"] = on_time;
+  d["late_days"] = late;
+  ctx.reply(ctx.svc.render.render("datra_xong", d));
+  announce(ctx, *t, "đã trả kết quả (" + *way + ")");
+}
+
+void handle_rate(context& ctx, const std::string& args) {
+  auto t = load(ctx, action::danhgia, args);
+  if (!t) return;
+  if (t->r.state != request_state::returned) {
+    ctx.reply(ctx.svc.render.render("danhgia_chua_tra",
+                                    {{"number", t->r.number}, {"state", std::string(domain::label(t->r.state))}}));
+    return;
+  }
+  auto s = parse_score(t->rest);
+  if (!s.score) {
+    ctx.reply(ctx.svc.render.render("danhgia_diem_sai", {{"number", t->r.number}, {"typed", t->rest}}));
+    return;
+  }
+  auto previous = t->r.rating;
+  t->r.rating = s.score;
+  t->r.rating_note = s.note;
+  std::string note = "Đánh giá " + std::to_string(*s.score) + "/5";
+  if (!s.note.empty()) note += ": " + s.note;
+  save(ctx, *t, t->r.state, note);
+  json d = base_data(*t);
+  d["score"] = *s.score;
+  d["note"] = s.note;
+  d["replaced"] = previous.has_value();
+  d["previous"] = previous ? std::to_string(*previous) : "";
+  ctx.reply(ctx.svc.render.render("danhgia_xong", d));
+  announce(ctx, *t, "được đánh giá " + std::to_string(*s.score) + "/5");
+}
+
+void handle_postpone(context& ctx, const std::string& args) {
+  auto t = load(ctx, action::hoan, args);
+  if (!t) return;
+  auto to = next_state(ctx, *t, transition::postpone);
+  if (!to) return;
+  if (t->rest.empty()) {
+    ctx.reply(ctx.svc.render.render("hoan_can_ly_do", {{"number", t->r.number}}));
+    return;
+  }
+  const std::string old_day = t->r.visit_day ? domain::format_weekday_date(*t->r.visit_day) : "";
+  t->r.visit_day.reset();
+  t->r.visit_time.clear();
+  t->r.proposed_day.reset();
+  save(ctx, *t, *to, t->rest);
+  json d = base_data(*t);
+  d["reason"] = t->rest;
+  d["old_day"] = old_day;
+  ctx.reply(ctx.svc.render.render("hoan_xong", d));
+  announce(ctx, *t, old_day.empty() ? "hoãn lịch" : "hoãn lịch " + old_day);
+  tell_village_heads(ctx, *t, {{"postponed", true}, {"old_day", old_day}, {"reason", t->rest}});
+}
+
+void handle_cancel(context& ctx, const std::string& args) {
+  auto t = load(ctx, action::huy, args);
+  if (!t) return;
+  auto to = next_state(ctx, *t, transition::cancel);
+  if (!to) return;
+  if (t->rest.empty()) {
+    ctx.reply(ctx.svc.render.render("huy_can_ly_do", {{"number", t->r.number}}));
+    return;
+  }
+  save(ctx, *t, *to, t->rest);
+  json d = base_data(*t);
+  d["reason"] = t->rest;
+  ctx.reply(ctx.svc.render.render("huy_xong", d));
+  announce(ctx, *t, "đã hủy");
+  tell_village_heads(ctx, *t, {{"cancelled", true}, {"reason", t->rest}});
+}
 
 }  // namespace tannha::handlers
