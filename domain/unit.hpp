@@ -21,6 +21,17 @@ struct overdue_rules {
   int unscheduled_working_days = 3;
   int result_unreturned_days = 5;
   int escalation_grace_days = 2;
+  /// Days after a visit day before a visit not recorded counts as overdue (0: the day after).
+  int visit_unrecorded_days = 0;
+};
+
+/// When a unit's automatic posts go out (DESIGN §4), unit-local time.
+struct post_times {
+  std::chrono::minutes brief_time{7 * 60};          ///< morning brief, working days and visit days
+  std::chrono::minutes digest_time{16 * 60};        ///< overdue digest, working days
+  std::chrono::weekday weekly_report_day{std::chrono::Monday};
+  std::chrono::minutes weekly_report_time{8 * 60};  ///< the last complete week
+  std::chrono::minutes monthly_report_time{8 * 60}; ///< on the 1st: the previous month
 };
 
 /// One commune/ward as configured: its group chat, first leaders, villages and settings.
@@ -32,6 +43,7 @@ struct unit {
   std::vector<std::string> villages;
   visit_schedule schedule;
   overdue_rules overdue;
+  post_times posts;
   std::chrono::minutes utc_offset{7 * 60};
   calendar cal;
 };

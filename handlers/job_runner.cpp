@@ -1,0 +1,384 @@
+// The scheduled posts of DESIGN §4 and the texts they share with /quahan and /baocao.
+#include "handlers/job_runner.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "domain/visit_slot.hpp"
+#include "storage/job_repository.hpp"
+#include "storage/outbox.hpp"
+#include "storage/report_repository.hpp"
+#include "storage/unit_repository.hpp"
+
+namespace tannha::handlers {
+
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono;
+
+domain::local_time local_now(const domain::unit& u, domain::instant now) { return domain::to_local(now, u.utc_offset); }
+domain::day today_of(const domain::unit& u, domain::instant now) { return domain::local_day(local_now(u, now)); }
+
+// "4,2" — Vietnamese decimal comma, one decimal.
+std::string decimal(double v) {
+  long tenths = std::lround(v * 10.0);
+  std::string s = std::to_string(tenths / 10) + "," + std::to_string(std::labs(tenths % 10));
+  return s;
+}
+
+std::string join(const std::vector<std::string>& v, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) out += sep;
+    out += v[i];
+  }
+  return out;
+}
+
+// What an overdue line says about the deadline that was missed.
+std::string overdue_detail(const domain::overdue_item& it) {
+  switch (it.kind) {
+    case domain::overdue_kind::unscheduled: return "(hạn xếp lịch " + domain::format_day_month(it.deadline) + ")";
+    case domain::overdue_kind::visit_missed: return "(hẹn đến nhà " + domain::format_day_month(it.deadline) + ")";
+    case domain::overdue_kind::late: return "(hẹn trả " + domain::format_day_month(it.deadline) + ")";
+    case domain::overdue_kind::unreturned: return "(hạn trả " + domain::format_day_month(it.deadline) + ")";
+  }
+  return "";
+}
+
+struct overdue_view {
+  std::vector<domain::overdue_item> items;
+  json lines = json::array();
+  std::string summary;  ///< "2 trễ hẹn trả kết quả, 1 chưa xếp lịch"
+  int escalated = 0;
+};
+
+overdue_view compute_overdue(const std::vector<storage::open_request>& open, const domain::unit& u, domain::day today) {
+  overdue_view v;
+  std::vector<domain::overdue_facts> facts;
+  facts.reserve(open.size());
+  for (const auto& o : open) facts.push_back(o.facts);
+  v.items = domain::overdue_list(facts, today, u.overdue, u.cal);
+  std::map<std::int64_t, const storage::open_request*> by_number;
+  for (const auto& o : open) by_number[o.facts.number] = &o;
+  int counts[4] = {0, 0, 0, 0};
+  for (const auto& it : v.items) {
+    const auto* o = by_number[it.number];
+    counts[static_cast<int>(it.kind)]++;
+    if (it.escalated) ++v.escalated;
+    v.lines.push_back({{"number", it.number},
+                       {"citizen", o ? o->citizen_name : std::string()},
+                       {"village", o ? o->village : std::string()},
+                       {"kind", std::string(domain::label(it.kind))},
+                       {"detail", overdue_detail(it)},
+                       {"days_late", it.days_late},
+                       {"escalated", it.escalated}});
+  }
+  // Summary in the order of seriousness.
+  std::vector<std::string> parts;
+  auto add = [&](domain::overdue_kind k, std::string_view word) {
+    int n = counts[static_cast<int>(k)];
+    if (n) parts.push_back(std::to_string(n) + " " + std::string(word));
+  };
+  add(domain::overdue_kind::late, "trễ hẹn trả kết quả");
+  add(domain::overdue_kind::visit_missed, "quá ngày hẹn đến nhà");
+  add(domain::overdue_kind::unreturned, "có kết quả chưa trả");
+  add(domain::overdue_kind::unscheduled, "chưa xếp lịch");
+  v.summary = join(parts, ", ");
+  return v;
+}
+
+// Leaders by display name, for the escalation line.
+std::string leader_names(storage::database& db, const domain::unit& u) {
+  storage::unit_repository units(db);
+  std::vector<std::string> names;
+  for (const auto& m : units.members(u.id))
+    if (m.role == domain::role::lanhdao && !m.display_name.empty()) names.push_back("@" + m.display_name);
+  if (names.empty()) return "lãnh đạo đơn vị";
+  return "lãnh đạo " + join(names, ", ");
+}
+
+std::string visit_time_of(const storage::open_request& o, const domain::unit& u) {
+  return o.visit_time.empty() ? domain::format_hhmm(u.schedule.visit_time) : o.visit_time;
+}
+
+bool is_visit_day(const domain::unit& u, domain::day d) {
+  return domain::next_visit_day(d - days{1}, u.schedule, u.cal) == d;
+}
+
+// --- the posts ---------------------------------------------------------------------------
+
+std::vector<std::string> build_brief(storage::database& db, const renderer& render, const domain::unit& u,
+                                     domain::instant now) {
+  storage::report_repository reports(db);
+  auto open = reports.open_requests(u.id, u.utc_offset);
+  auto today = today_of(u, now);
+  json visits = json::array(), due = json::array();
+  std::vector<const storage::open_request*> todays;
+  for (const auto& o : open)
+    if (o.facts.state == domain::request_state::scheduled && o.facts.visit_day == today) todays.push_back(&o);
+  std::stable_sort(todays.begin(), todays.end(), [&](const auto* a, const auto* b) {
+    return visit_time_of(*a, u) < visit_time_of(*b, u);
+  });
+  for (const auto* o : todays)
+    visits.push_back({{"time", visit_time_of(*o, u)}, {"number", o->facts.number}, {"procedure", o->procedure_name},
+                      {"citizen", o->citizen_name}, {"village", o->village}, {"team", o->team}});
+  for (const auto& o : open)
+    if ((o.facts.state == domain::request_state::processing || o.facts.state == domain::request_state::result_ready) &&
+        o.facts.due_day == today)
+      due.push_back({{"number", o.facts.number}, {"procedure", o.procedure_name}, {"citizen", o.citizen_name},
+                     {"village", o.village}, {"state", std::string(domain::label(o.facts.state))}});
+  auto overdue = compute_overdue(open, u, today);
+  if (visits.empty() && due.empty() && overdue.items.empty()) return {};
+  return {render.render("bantin_sang", {{"date", domain::format_weekday_date(today)},
+                                        {"unit", u.name},
+                                        {"visit_count", visits.size()},
+                                        {"due_count", due.size()},
+                                        {"overdue_count", overdue.items.size()},
+                                        {"has_visits", !visits.empty()},
+                                        {"visits", visits},
+                                        {"has_due", !due.empty()},
+                                        {"due", due},
+                                        {"has_overdue", !overdue.items.empty()},
+                                        {"overdue", overdue.lines}})};
+}
+
+std::vector<std::string> build_cutoff(storage::database& db, const renderer& render, const domain::unit& u,
+                                      domain::day visit_day) {
+  storage::report_repository reports(db);
+  auto open = reports.open_requests(u.id, u.utc_offset);
+  auto cutoff = domain::to_instant(domain::cutoff_for(visit_day, u.schedule), u.utc_offset);
+  auto next_day = domain::next_visit_day(visit_day, u.schedule, u.cal);
+  std::vector<const storage::open_request*> on_day, overflow;
+  std::vector<std::string> unscheduled;
+  for (const auto& o : open) {
+    bool waiting = o.facts.state == domain::request_state::registered || o.facts.state == domain::request_state::verified;
+    if (o.facts.state == domain::request_state::scheduled && o.facts.visit_day == visit_day) {
+      on_day.push_back(&o);
+    } else if (waiting && o.proposed_day == visit_day) {
+      on_day.push_back(&o);
+      unscheduled.push_back("#" + std::to_string(o.facts.number));
+    } else if (waiting && o.proposed_day && *o.proposed_day > visit_day && o.registered_at < cutoff) {
+      // Registered in time for this visit day but pushed on by capacity.
+      overflow.push_back(&o);
+    }
+  }
+  if (on_day.empty() && overflow.empty()) return {};
+  std::stable_sort(on_day.begin(), on_day.end(), [&](const auto* a, const auto* b) {
+    return visit_time_of(*a, u) < visit_time_of(*b, u);
+  });
+  json items = json::array(), over = json::array();
+  for (const auto* o : on_day) {
+    bool scheduled = o->facts.state == domain::request_state::scheduled;
+    items.push_back({{"time", visit_time_of(*o, u)}, {"number", o->facts.number}, {"procedure", o->procedure_name},
+                     {"citizen", o->citizen_name}, {"village", o->village}, {"team", o->team},
+                     {"not_scheduled", !scheduled}, {"state", std::string(domain::label(o->facts.state))}});
+  }
+  for (const auto* o : overflow)
+    over.push_back({{"number", o->facts.number}, {"procedure", o->procedure_name}, {"citizen", o->citizen_name},
+                    {"village", o->village}});
+  return {render.render("chotlich", {{"visit_day", domain::format_weekday_date(visit_day)},
+                                     {"unit", u.name},
+                                     {"count", items.size()},
+                                     {"capacity", u.schedule.capacity},
+                                     {"items", items},
+                                     {"has_overflow", !over.empty()},
+                                     {"overflow_count", over.size()},
+                                     {"next_day", domain::format_weekday_date(next_day)},
+                                     {"overflow", over},
+                                     {"has_unscheduled", !unscheduled.empty()},
+                                     {"unscheduled", join(unscheduled, ", ")}})};
+}
+
+std::vector<std::string> build_digest(storage::database& db, const renderer& render, const domain::unit& u,
+                                      domain::instant now) {
+  auto text = overdue_text(db, render, u, now, true);
+  if (!text) return {};
+  return {*text};
+}
+
+// A report with no activity and no backlog has nothing to say.
+std::vector<std::string> build_report(storage::database& db, const renderer& render, const domain::unit& u,
+                                      const domain::period& p, domain::instant now) {
+  storage::report_repository reports(db);
+  auto f = reports.figures(u.id, p, u.utc_offset, now);
+  bool quiet = f.registered == 0 && f.verified == 0 && f.scheduled == 0 && f.received == 0 && f.returned == 0 &&
+               f.cancelled == 0 && f.refused == 0 && f.postponed == 0 && f.result_ready == 0 && f.open_at_end == 0;
+  if (quiet) return {};
+  return {report_text(db, render, u, p, now)};
+}
+
+std::string breakdown(const std::vector<storage::report_group>& groups) {
+  std::vector<std::string> parts;
+  for (const auto& g : groups) {
+    if (g.registered == 0 && g.returned == 0) continue;
+    std::vector<std::string> counts;
+    if (g.registered) counts.push_back(std::to_string(g.registered) + " mới");
+    if (g.returned) counts.push_back(std::to_string(g.returned) + " đã trả");
+    std::string s = (g.name.empty() ? std::string("Khác") : g.name) + " " + join(counts, ", ");
+    parts.push_back(s);
+  }
+  return join(parts, "; ");
+}
+
+}  // namespace
+
+std::optional<std::string> overdue_text(storage::database& db, const renderer& render, const domain::unit& u,
+                                        domain::instant now, bool digest) {
+  storage::report_repository reports(db);
+  auto today = today_of(u, now);
+  auto v = compute_overdue(reports.open_requests(u.id, u.utc_offset), u, today);
+  if (v.items.empty()) {
+    if (digest) return std::nullopt;
+    return render.render("quahan_khong_co", {{"unit", u.name}, {"date", domain::format_weekday_date(today)}});
+  }
+  json data = {{"unit", u.name},
+               {"date", domain::format_weekday_date(today)},
+               {"total", v.items.size()},
+               {"summary", v.summary},
+               {"items", v.lines},
+               {"has_escalated", v.escalated > 0},
+               {"escalated_count", v.escalated},
+               {"grace", u.overdue.escalation_grace_days}};
+  if (digest && v.escalated > 0) data["leaders"] = leader_names(db, u);
+  return render.render(digest ? "canhbao_quahan" : "quahan", data);
+}
+
+std::string report_text(storage::database& db, const renderer& render, const domain::unit& u, const domain::period& p,
+                        domain::instant now) {
+  storage::report_repository reports(db);
+  auto f = reports.figures(u.id, p, u.utc_offset, now);
+  auto today = today_of(u, now);
+  std::string on_time = "—";
+  if (auto pct = f.on_time_percent())
+    on_time = std::to_string(f.returned_on_time) + "/" + std::to_string(f.returned_with_due) + " (" +
+              std::to_string(static_cast<int>(std::lround(*pct))) + "%)";
+  auto days_text = [](const std::optional<double>& d) { return d ? decimal(*d) + " ngày" : std::string("—"); };
+  std::string rating = f.rated ? decimal(*f.avg_rating) + "/5 (" + std::to_string(f.rated) + " lượt đánh giá)"
+                               : std::string("chưa có đánh giá");
+  // What needs action now: the overdue list as of today, numbers only, worst first.
+  auto v = compute_overdue(reports.open_requests(u.id, u.utc_offset), u, today);
+  std::vector<std::string> numbers;
+  for (std::size_t i = 0; i < v.items.size() && i < 15; ++i) numbers.push_back("#" + std::to_string(v.items[i].number));
+  if (v.items.size() > 15) numbers.push_back("…");
+  bool running = p.contains(today);
+  json data = {{"label", p.label},
+               {"unit", u.name},
+               {"as_of", running ? domain::format_date(today) : std::string()},
+               {"registered", f.registered},
+               {"returned", f.returned},
+               {"on_time", on_time},
+               {"open_at_end", f.open_at_end},
+               {"overdue_at_end", f.overdue_at_end ? std::to_string(f.overdue_at_end) : std::string()},
+               {"has_action", !v.items.empty()},
+               {"action_total", v.items.size()},
+               {"action_numbers", join(numbers, ", ")},
+               {"verified", f.verified},
+               {"scheduled", f.scheduled},
+               {"received", f.received},
+               {"result_ready", f.result_ready},
+               {"needs_papers", f.needs_papers},
+               {"cancelled", f.cancelled},
+               {"refused", f.refused},
+               {"postponed", f.postponed},
+               {"avg_visit", days_text(f.avg_days_to_visit)},
+               {"avg_return", days_text(f.avg_days_to_return)},
+               {"rating", rating},
+               {"villages", breakdown(f.by_village)},
+               {"fields", breakdown(f.by_field)},
+               {"categories", breakdown(f.by_category)}};
+  return render.render("baocao", data);
+}
+
+// --- the runner ------------------------------------------------------------------------------
+
+struct job_runner::impl {
+  storage::database& db;
+  std::vector<domain::unit> units;
+  renderer render;
+  storage::job_repository jobs;
+  storage::outbox outbox;
+
+  impl(storage::database& d, std::vector<domain::unit> u) : db(d), units(std::move(u)), jobs(d), outbox(d) {}
+
+  // One due occurrence of a job: when it was due (local), its period key, how to build it.
+  struct due_job {
+    domain::local_time at;
+    std::string job;
+    std::string key;
+    std::function<std::vector<std::string>()> build;
+  };
+
+  std::vector<due_job> due_for(const domain::unit& u, domain::instant now) {
+    std::vector<due_job> out;
+    auto local = local_now(u, now);
+    auto today = domain::local_day(local);
+    auto at = [&](minutes m) { return domain::local_time{today.time_since_epoch()} + m; };
+    const auto& t = u.posts;
+    if ((u.cal.is_working_day(today) || is_visit_day(u, today)) && local >= at(t.brief_time))
+      out.push_back({at(t.brief_time), job_names::brief, domain::iso_date(today),
+                     [this, &u, now] { return build_brief(db, render, u, now); }});
+    // Every visit day whose cut-off falls today and has passed.
+    for (auto vd = domain::next_visit_day(today - days{1}, u.schedule, u.cal); vd <= today + days{21};
+         vd = domain::next_visit_day(vd, u.schedule, u.cal)) {
+      auto c = domain::cutoff_for(vd, u.schedule);
+      if (domain::local_day(c) == today && local >= c)
+        out.push_back({c, job_names::cutoff, domain::iso_date(vd),
+                       [this, &u, vd] { return build_cutoff(db, render, u, vd); }});
+    }
+    if (u.cal.is_working_day(today) && local >= at(t.digest_time))
+      out.push_back({at(t.digest_time), job_names::digest, domain::iso_date(today),
+                     [this, &u, now] { return build_digest(db, render, u, now); }});
+    if (weekday{today} == t.weekly_report_day && local >= at(t.weekly_report_time)) {
+      auto p = domain::previous(domain::period_containing(today, domain::period_kind::week));
+      out.push_back({at(t.weekly_report_time), job_names::weekly, p.key,
+                     [this, &u, p, now] { return build_report(db, render, u, p, now); }});
+    }
+    if (year_month_day{today}.day() == std::chrono::day{1} && local >= at(t.monthly_report_time)) {
+      auto p = domain::previous(domain::period_containing(today, domain::period_kind::month));
+      out.push_back({at(t.monthly_report_time), job_names::monthly, p.key,
+                     [this, &u, p, now] { return build_report(db, render, u, p, now); }});
+    }
+    std::stable_sort(out.begin(), out.end(), [](const due_job& a, const due_job& b) { return a.at < b.at; });
+    return out;
+  }
+
+  void run_one(const domain::unit& u, const due_job& j, domain::instant now, job_run_stats& stats) {
+    if (jobs.ran(j.job, u.id, j.key)) return;
+    try {
+      storage::write_transaction tx(db);
+      auto texts = j.build();
+      if (!jobs.record(j.job, u.id, j.key, now, static_cast<int>(texts.size()))) return;  // someone else ran it
+      for (const auto& text : texts) outbox.enqueue(u.chat_id, text, now);
+      tx.commit();
+      ++stats.runs;
+      stats.posts += static_cast<int>(texts.size());
+      std::cerr << "level=info event=job_ran job=" << j.job << " unit=" << u.id << " period=" << j.key
+                << " posts=" << texts.size() << "\n";
+    } catch (const SQLite::Exception& e) {
+      if (storage::is_transient(e)) throw;
+      std::cerr << "level=error event=job_failed job=" << j.job << " unit=" << u.id << " kind=sqlite code="
+                << e.getErrorCode() << "\n";
+    } catch (const std::exception&) {
+      std::cerr << "level=error event=job_failed job=" << j.job << " unit=" << u.id << " kind=exception\n";
+    }
+  }
+};
+
+job_runner::job_runner(storage::database& db, std::vector<domain::unit> units)
+    : impl_(std::make_unique<impl>(db, std::move(units))) {}
+
+job_runner::~job_runner() = default;
+
+job_run_stats job_runner::run_due_jobs(domain::instant now) {
+  job_run_stats stats;
+  for (const auto& u : impl_->units)
+    for (const auto& j : impl_->due_for(u, now)) impl_->run_one(u, j, now, stats);
+  return stats;
+}
+
+}  // namespace tannha::handlers

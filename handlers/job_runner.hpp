@@ -1,0 +1,59 @@
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/overdue.hpp"
+#include "domain/period.hpp"
+#include "domain/time.hpp"
+#include "domain/unit.hpp"
+#include "handlers/renderer.hpp"
+#include "storage/database.hpp"
+
+namespace tannha::handlers {
+
+/// Names of the scheduled jobs, as recorded in job_runs.
+namespace job_names {
+inline constexpr const char* brief = "bantin";             ///< morning brief; key: local day
+inline constexpr const char* cutoff = "chotlich";          ///< cut-off schedule; key: the visit day
+inline constexpr const char* digest = "canhbao";           ///< overdue digest; key: local day
+inline constexpr const char* weekly = "baocao_tuan";       ///< weekly report; key: the week reported
+inline constexpr const char* monthly = "baocao_thang";     ///< monthly report; key: the month reported
+}  // namespace job_names
+
+/// The /quahan text for a unit at `now`: every overdue request, worst first (no phone, address
+/// or categories: it may be read in the group). With `digest`, the daily alert's wording, naming
+/// the leaders when anything is past the grace period; nullopt for a digest with nothing overdue.
+std::optional<std::string> overdue_text(storage::database& db, const renderer& render, const domain::unit& u,
+                                        domain::instant now, bool digest);
+/// The /baocao summary of a period for a unit at `now` (the same text the weekly and monthly
+/// jobs post).
+std::string report_text(storage::database& db, const renderer& render, const domain::unit& u,
+                        const domain::period& p, domain::instant now);
+
+/// What one call of run_due_jobs did.
+struct job_run_stats {
+  int runs = 0;   ///< jobs recorded as run (with or without a post)
+  int posts = 0;  ///< messages queued in the outbox
+};
+
+/// The scheduler's work (DESIGN §4): for every unit, the posts due at a given instant. Each
+/// (job, unit, period) runs exactly once: its job_runs row is written in the transaction that
+/// queues its posts. Only today's (unit-local) occurrences are considered, so a run missed
+/// during downtime is caught up once the same day and never for an earlier day.
+class job_runner {
+ public:
+  job_runner(storage::database& db, std::vector<domain::unit> units);
+  ~job_runner();
+
+  /// Runs every job due at `now` that has not run; a job that fails is logged, rolled back and
+  /// tried again at the next call. Throws only for a database that cannot be written at all.
+  job_run_stats run_due_jobs(domain::instant now);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace tannha::handlers

@@ -1,0 +1,301 @@
+#include "storage/report_repository.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace tannha::storage {
+
+namespace {
+
+using namespace std::chrono;
+
+std::int64_t secs(domain::instant t) { return t.time_since_epoch().count(); }
+
+// Local midnight starting day d, as an instant.
+domain::instant local_midnight(domain::day d, minutes utc_offset) {
+  return domain::to_instant(domain::local_time{d.time_since_epoch()}, utc_offset);
+}
+
+std::string local_iso_day(std::int64_t unix_seconds, minutes utc_offset) {
+  return domain::iso_date(domain::local_day(domain::to_local(domain::instant{seconds{unix_seconds}}, utc_offset)));
+}
+
+std::optional<domain::day> opt_day(const SQLite::Column& c) {
+  if (c.isNull()) return std::nullopt;
+  return domain::parse_iso_date(c.getString());
+}
+
+std::optional<double> opt_double(const SQLite::Column& c) {
+  if (c.isNull()) return std::nullopt;
+  return c.getDouble();
+}
+
+constexpr const char* open_states_sql =
+    "('registered','verified','scheduled','needs_papers','processing','result_ready')";
+
+// Adds a count to the named line of a breakdown.
+void add_to(std::map<std::string, report_group>& m, const std::string& name, std::int64_t registered,
+            std::int64_t returned) {
+  auto& g = m[name];
+  g.name = name;
+  g.registered += registered;
+  g.returned += returned;
+}
+
+std::vector<report_group> sorted_groups(std::map<std::string, report_group>& m) {
+  std::vector<report_group> out;
+  for (auto& [k, g] : m) out.push_back(std::move(g));
+  std::stable_sort(out.begin(), out.end(), [](const report_group& a, const report_group& b) {
+    if (a.registered != b.registered) return a.registered > b.registered;
+    return a.returned > b.returned;
+  });
+  return out;
+}
+
+// Categories are stored ';'-separated; a request counts once in each of its categories.
+std::vector<std::string> split_categories(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    auto end = s.find(';', start);
+    if (end == std::string::npos) end = s.size();
+    std::string part = s.substr(start, end - start);
+    while (!part.empty() && part.front() == ' ') part.erase(part.begin());
+    while (!part.empty() && part.back() == ' ') part.pop_back();
+    if (!part.empty()) out.push_back(part);
+    start = end + 1;
+  }
+  if (out.empty()) out.push_back("Khác");
+  return out;
+}
+
+}  // namespace
+
+report_figures report_repository::figures(const std::string& unit_id, const domain::period& p, minutes utc_offset) {
+  return figures(unit_id, p, utc_offset, local_midnight(p.last + days{1}, utc_offset));
+}
+
+report_figures report_repository::figures(const std::string& unit_id, const domain::period& p, minutes utc_offset,
+                                          domain::instant as_of) {
+  report_figures f;
+  f.unit_id = unit_id;
+  f.range = p;
+  const std::int64_t start = secs(local_midnight(p.first, utc_offset));
+  const std::int64_t end = secs(local_midnight(p.last + days{1}, utc_offset));  // exclusive
+  const std::int64_t at_end = std::min(end, secs(as_of));
+  const std::int64_t off = duration_cast<seconds>(utc_offset).count();
+
+  {
+    auto q = db_.prepared("SELECT COUNT(*) FROM requests WHERE unit_id = :u AND registered_at >= :s AND registered_at < :e");
+    q->bind(":u", unit_id);
+    q->bind(":s", start);
+    q->bind(":e", end);
+    q->executeStep();
+    f.registered = q->getColumn(0).getInt64();
+  }
+  {
+    // Changes in the period, from the history; a rating or a note repeats the state and is not a change.
+    auto q = db_.prepared(
+        "SELECT "
+        " COUNT(DISTINCT CASE WHEN from_state = 'registered' AND to_state IN ('verified','scheduled') THEN request_id END),"
+        " COUNT(DISTINCT CASE WHEN to_state = 'scheduled' THEN request_id END),"
+        " COUNT(DISTINCT CASE WHEN to_state = 'processing' THEN request_id END),"
+        " COUNT(DISTINCT CASE WHEN to_state = 'result_ready' THEN request_id END),"
+        " COUNT(DISTINCT CASE WHEN to_state = 'returned' THEN request_id END),"
+        " COUNT(DISTINCT CASE WHEN to_state = 'cancelled' THEN request_id END),"
+        " COUNT(DISTINCT CASE WHEN to_state = 'rejected' THEN request_id END),"
+        " COUNT(CASE WHEN from_state = 'scheduled' AND to_state = 'verified' THEN 1 END),"
+        " COUNT(DISTINCT CASE WHEN to_state = 'needs_papers' THEN request_id END) "
+        "FROM unit_events WHERE unit_id = :u AND at >= :s AND at < :e "
+        "AND (from_state IS NULL OR from_state <> to_state)");
+    q->bind(":u", unit_id);
+    q->bind(":s", start);
+    q->bind(":e", end);
+    q->executeStep();
+    f.verified = q->getColumn(0).getInt64();
+    f.scheduled = q->getColumn(1).getInt64();
+    f.received = q->getColumn(2).getInt64();
+    f.result_ready = q->getColumn(3).getInt64();
+    f.returned = q->getColumn(4).getInt64();
+    f.cancelled = q->getColumn(5).getInt64();
+    f.refused = q->getColumn(6).getInt64();
+    f.postponed = q->getColumn(7).getInt64();
+    f.needs_papers = q->getColumn(8).getInt64();
+  }
+  {
+    // Returned in the period: on time when the local return day is on or before the due day.
+    auto q = db_.prepared(
+        "SELECT COUNT(due_day), "
+        " COALESCE(SUM(due_day IS NOT NULL AND date(returned_at + :off, 'unixepoch') <= due_day), 0), "
+        " AVG(CASE WHEN received_at IS NOT NULL THEN (returned_at - received_at) / 86400.0 END), "
+        " AVG(rating), COUNT(rating) "
+        "FROM requests WHERE unit_id = :u AND returned_at >= :s AND returned_at < :e");
+    q->bind(":u", unit_id);
+    q->bind(":s", start);
+    q->bind(":e", end);
+    q->bind(":off", off);
+    q->executeStep();
+    f.returned_with_due = q->getColumn(0).getInt64();
+    f.returned_on_time = q->getColumn(1).getInt64();
+    f.avg_days_to_return = opt_double(q->getColumn(2));
+    f.avg_rating = opt_double(q->getColumn(3));
+    f.rated = q->getColumn(4).getInt64();
+  }
+  {
+    auto q = db_.prepared(
+        "SELECT AVG((received_at - registered_at) / 86400.0) FROM requests "
+        "WHERE unit_id = :u AND received_at >= :s AND received_at < :e");
+    q->bind(":u", unit_id);
+    q->bind(":s", start);
+    q->bind(":e", end);
+    q->executeStep();
+    f.avg_days_to_visit = opt_double(q->getColumn(0));
+  }
+  {
+    std::map<std::string, report_group> villages, fields, categories;
+    auto q = db_.prepared(
+        "SELECT c.village, COALESCE(p.field, ''), c.categories, COUNT(*) FROM requests r "
+        "JOIN citizens c ON c.id = r.citizen_id LEFT JOIN procedures p ON p.code = r.procedure_code "
+        "WHERE r.unit_id = :u AND r.registered_at >= :s AND r.registered_at < :e "
+        "GROUP BY c.village, p.field, c.categories");
+    q->bind(":u", unit_id);
+    q->bind(":s", start);
+    q->bind(":e", end);
+    while (q->executeStep()) {
+      auto n = q->getColumn(3).getInt64();
+      add_to(villages, q->getColumn(0).getString(), n, 0);
+      add_to(fields, q->getColumn(1).getString(), n, 0);
+      for (const auto& c : split_categories(q->getColumn(2).getString())) add_to(categories, c, n, 0);
+    }
+    auto r = db_.prepared(
+        "SELECT c.village, COALESCE(p.field, ''), c.categories, COUNT(*) FROM requests r "
+        "JOIN citizens c ON c.id = r.citizen_id LEFT JOIN procedures p ON p.code = r.procedure_code "
+        "WHERE r.unit_id = :u AND r.returned_at >= :s AND r.returned_at < :e "
+        "GROUP BY c.village, p.field, c.categories");
+    r->bind(":u", unit_id);
+    r->bind(":s", start);
+    r->bind(":e", end);
+    while (r->executeStep()) {
+      auto n = r->getColumn(3).getInt64();
+      add_to(villages, r->getColumn(0).getString(), 0, n);
+      add_to(fields, r->getColumn(1).getString(), 0, n);
+      for (const auto& c : split_categories(r->getColumn(2).getString())) add_to(categories, c, 0, n);
+    }
+    f.by_village = sorted_groups(villages);
+    f.by_field = sorted_groups(fields);
+    f.by_category = sorted_groups(categories);
+  }
+  {
+    // Backlog at the end: open now and registered by then, plus those closed since then that
+    // were registered by then. Both ranges are small for recent periods (a closed request never
+    // reopens), where counting everything registered and closed before the end reads the
+    // unit's whole history.
+    auto q = db_.prepared(std::string(
+        "SELECT (SELECT COUNT(*) FROM requests WHERE unit_id = :u AND state IN ") + open_states_sql +
+        " AND registered_at < :t) + "
+        "(SELECT COUNT(DISTINCT ue.request_id) FROM unit_events ue JOIN requests r ON r.id = ue.request_id "
+        " WHERE ue.unit_id = :u AND ue.to_state IN ('returned','cancelled','rejected') AND ue.at >= :t "
+        " AND (ue.from_state IS NULL OR ue.from_state <> ue.to_state) AND r.registered_at < :t)");
+    q->bind(":u", unit_id);
+    q->bind(":t", at_end);
+    q->executeStep();
+    f.open_at_end = q->getColumn(0).getInt64();
+  }
+  {
+    // Trễ hẹn at the end: received, due before that day, no result yet, not closed.
+    // Two index ranges (no result yet, or a result after the end) instead of every request received.
+    const std::string late_where =
+        " AND r.received_at < :t AND r.due_day < :d AND (r.returned_at IS NULL OR r.returned_at >= :t) "
+        "AND NOT EXISTS (SELECT 1 FROM request_events e WHERE e.request_id = r.id "
+        " AND e.to_state IN ('cancelled','rejected') AND e.at < :t))";
+    auto q = db_.prepared("SELECT (SELECT COUNT(*) FROM requests r WHERE r.unit_id = :u AND r.result_at IS NULL" +
+                          late_where + " + (SELECT COUNT(*) FROM requests r WHERE r.unit_id = :u AND r.result_at >= :t" +
+                          late_where);
+    q->bind(":u", unit_id);
+    q->bind(":t", at_end);
+    q->bind(":d", local_iso_day(at_end, utc_offset));
+    q->executeStep();
+    f.overdue_at_end = q->getColumn(0).getInt64();
+  }
+  return f;
+}
+
+std::vector<open_request> report_repository::open_requests(const std::string& unit_id, minutes utc_offset) {
+  auto q = db_.prepared(std::string(
+      "SELECT r.number, r.state, r.registered_at, r.proposed_day, r.visit_day, r.visit_time, r.team, r.due_day, "
+      " r.result_at, (SELECT MAX(e.at) FROM request_events e WHERE e.request_id = r.id "
+      "   AND e.from_state = 'scheduled' AND e.to_state = 'verified') AS postponed_at, "
+      " c.full_name, c.village, r.procedure_code, COALESCE(p.name, r.procedure_code) "
+      "FROM requests r JOIN citizens c ON c.id = r.citizen_id LEFT JOIN procedures p ON p.code = r.procedure_code "
+      "WHERE r.unit_id = :u AND r.state IN ") + open_states_sql);
+  q->bind(":u", unit_id);
+  std::vector<open_request> out;
+  auto day_of = [&](std::int64_t s) {
+    return domain::local_day(domain::to_local(domain::instant{seconds{s}}, utc_offset));
+  };
+  while (q->executeStep()) {
+    open_request o;
+    auto state = domain::request_state_from_string(q->getColumn(1).getString());
+    if (!state) continue;  // a state this build does not know cannot be judged
+    o.facts.number = q->getColumn(0).getInt64();
+    o.facts.state = *state;
+    o.registered_at = domain::instant{seconds{q->getColumn(2).getInt64()}};
+    o.proposed_day = opt_day(q->getColumn(3));
+    o.facts.visit_day = opt_day(q->getColumn(4));
+    o.visit_time = q->getColumn(5).isNull() ? "" : q->getColumn(5).getString();
+    o.team = q->getColumn(6).getString();
+    o.facts.due_day = opt_day(q->getColumn(7));
+    if (!q->getColumn(8).isNull()) o.facts.result_day = day_of(q->getColumn(8).getInt64());
+    o.facts.waiting_since =
+        day_of(q->getColumn(9).isNull() ? q->getColumn(2).getInt64() : q->getColumn(9).getInt64());
+    o.citizen_name = q->getColumn(10).getString();
+    o.village = q->getColumn(11).getString();
+    o.procedure_code = q->getColumn(12).getString();
+    o.procedure_name = q->getColumn(13).getString();
+    out.push_back(std::move(o));
+  }
+  // Sorted here: ORDER BY number would make SQLite walk the unit's whole (unit_id, number) index.
+  std::sort(out.begin(), out.end(),
+            [](const open_request& a, const open_request& b) { return a.facts.number < b.facts.number; });
+  return out;
+}
+
+std::vector<report_row> report_repository::requests_in(const std::string& unit_id, const domain::period& p,
+                                                       minutes utc_offset) {
+  const std::int64_t start = secs(local_midnight(p.first, utc_offset));
+  const std::int64_t end = secs(local_midnight(p.last + days{1}, utc_offset));
+  auto q = db_.prepared(
+      "SELECT r.number, r.registered_at, c.full_name, c.village, r.procedure_code, COALESCE(p.name, ''), "
+      " COALESCE(p.field, ''), r.state, r.visit_day, r.received_at, r.due_day, r.returned_at, r.return_way, r.rating "
+      "FROM requests r JOIN citizens c ON c.id = r.citizen_id LEFT JOIN procedures p ON p.code = r.procedure_code "
+      "WHERE r.unit_id = :u AND r.registered_at >= :s AND r.registered_at < :e ORDER BY r.number");
+  q->bind(":u", unit_id);
+  q->bind(":s", start);
+  q->bind(":e", end);
+  std::vector<report_row> out;
+  auto text = [&](int i) { return q->getColumn(i).isNull() ? std::string() : q->getColumn(i).getString(); };
+  auto local = [&](int i) {
+    return q->getColumn(i).isNull() ? std::string() : local_iso_day(q->getColumn(i).getInt64(), utc_offset);
+  };
+  while (q->executeStep()) {
+    report_row r;
+    r.number = q->getColumn(0).getInt64();
+    r.registered_day = local(1);
+    r.citizen_name = text(2);
+    r.village = text(3);
+    r.procedure_code = text(4);
+    r.procedure_name = text(5);
+    r.procedure_field = text(6);
+    r.state = text(7);
+    r.visit_day = text(8);
+    r.received_day = local(9);
+    r.due_day = text(10);
+    r.returned_day = local(11);
+    r.return_way = text(12);
+    if (!q->getColumn(13).isNull()) r.rating = q->getColumn(13).getInt();
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace tannha::storage

@@ -1,0 +1,112 @@
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/overdue.hpp"
+#include "domain/period.hpp"
+#include "domain/time.hpp"
+#include "storage/database.hpp"
+
+namespace tannha::storage {
+
+/// One line of a breakdown: a village, a procedure field or a citizen category.
+struct report_group {
+  std::string name;
+  std::int64_t registered = 0;  ///< requests registered in the period
+  std::int64_t returned = 0;    ///< requests returned in the period
+};
+
+/// The figures of DESIGN §5 for one unit and one period (local days; boundaries at local
+/// midnight). Counts of changes come from request_events (to_state within the period).
+struct report_figures {
+  std::string unit_id;
+  domain::period range;
+  std::int64_t registered = 0;
+  std::int64_t verified = 0;   ///< events to verified that are not postponements
+  std::int64_t scheduled = 0;
+  std::int64_t received = 0;   ///< events to processing from scheduled (reception at home)
+  std::int64_t result_ready = 0;
+  std::int64_t returned = 0;
+  std::int64_t cancelled = 0;
+  std::int64_t refused = 0;    ///< events to rejected
+  std::int64_t postponed = 0;  ///< events scheduled → verified
+  std::int64_t needs_papers = 0;
+  /// Returned in the period with the returned local day on or before the due day.
+  std::int64_t returned_on_time = 0;
+  /// Returned in the period that had a due day (the on-time rate's denominator).
+  std::int64_t returned_with_due = 0;
+  /// Average days registration → visit (requests received in the period), registration → return.
+  std::optional<double> avg_days_to_visit;
+  std::optional<double> avg_days_to_return;  ///< reception → return, returned in the period
+  std::optional<double> avg_rating;          ///< ratings of requests returned in the period
+  std::int64_t rated = 0;
+  std::vector<report_group> by_village;   ///< most registered first
+  std::vector<report_group> by_field;     ///< most registered first
+  std::vector<report_group> by_category;  ///< most registered first; a request counts once per category
+  std::int64_t open_at_end = 0;     ///< registered by the period's end and still open at its end
+  std::int64_t overdue_at_end = 0;  ///< of those, processing past due at the period's end (trễ hẹn)
+
+  /// On-time rate in percent (returned on time / returned with a due day), if any were returned.
+  std::optional<double> on_time_percent() const {
+    if (returned_with_due == 0) return std::nullopt;
+    return 100.0 * static_cast<double>(returned_on_time) / static_cast<double>(returned_with_due);
+  }
+};
+
+/// One request of a period, for the CSV/XLSX export (personal data: the caller decides where it goes).
+struct report_row {
+  std::int64_t number = 0;
+  std::string registered_day;  ///< ISO local day
+  std::string citizen_name;
+  std::string village;
+  std::string procedure_code;
+  std::string procedure_name;
+  std::string procedure_field;
+  std::string state;           ///< stable name ("registered", …); see domain::label for display
+  std::string visit_day;       ///< ISO or ""
+  std::string received_day;    ///< ISO local day or ""
+  std::string due_day;         ///< ISO or ""
+  std::string returned_day;    ///< ISO local day or ""
+  std::string return_way;
+  std::optional<int> rating;
+};
+
+/// An open request with what the overdue rules, briefs and schedules show of it (no phone,
+/// address or categories: these lists go to the group).
+struct open_request {
+  domain::overdue_facts facts;  ///< number, state and the days the rules need
+  domain::instant registered_at{};
+  std::optional<domain::day> proposed_day;
+  std::string visit_time;  ///< "HH:MM" or ""
+  std::string team;
+  std::string citizen_name;
+  std::string village;
+  std::string procedure_code;
+  std::string procedure_name;
+};
+
+/// Read-only aggregates over requests and their history for reports and exports.
+class report_repository {
+ public:
+  explicit report_repository(database& db) : db_(db) {}
+
+  /// The figures of DESIGN §5 for a unit and period; `utc_offset` is the unit's.
+  report_figures figures(const std::string& unit_id, const domain::period& p, std::chrono::minutes utc_offset);
+  /// Same, as of an instant inside the period (a period still running): backlog and overdue
+  /// are counted at min(period end, as_of).
+  report_figures figures(const std::string& unit_id, const domain::period& p, std::chrono::minutes utc_offset,
+                         domain::instant as_of);
+  /// Every open request of a unit, by number.
+  std::vector<open_request> open_requests(const std::string& unit_id, std::chrono::minutes utc_offset);
+  /// Requests registered in the period (local days), by number.
+  std::vector<report_row> requests_in(const std::string& unit_id, const domain::period& p,
+                                      std::chrono::minutes utc_offset = std::chrono::minutes{7 * 60});
+
+ private:
+  database& db_;
+};
+
+}  // namespace tannha::storage
