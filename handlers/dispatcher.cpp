@@ -51,7 +51,7 @@ struct dispatcher::impl {
         options(std::move(o)),
         svc{d, storage::unit_repository(d), storage::citizen_repository(d), storage::request_repository(d),
             storage::draft_repository(d), storage::audit_log(d), render, procedures, units, options.draft_ttl_minutes},
-        outbox(d),
+        outbox(d, [n = options.max_text_units](std::string_view text) { return split_by_utf16(text, n); }),
         updates(d) {}
 
   dispatch_outcome route(context& ctx);
@@ -79,6 +79,13 @@ std::optional<std::string> take_unit_prefix(std::string& args) {
   std::string name = t.substr(1, close - 1);
   args = trim(std::string_view(t).substr(close + 1));
   return trim(name);
+}
+
+// Posts name members ("@Lê Thị Hoa"): learn a name the first time a member who has none speaks.
+void remember_name(context& ctx) {
+  if (!ctx.member || !ctx.member->display_name.empty() || ctx.msg.user_name.empty()) return;
+  ctx.svc.units_repo.note_display_name(ctx.member->unit_id, ctx.member->user_id, ctx.msg.user_name);
+  ctx.member->display_name = ctx.msg.user_name;
 }
 
 }  // namespace
@@ -122,6 +129,7 @@ dispatch_outcome dispatcher::impl::route(context& ctx) {
       return dispatch_outcome::unknown_chat;
     }
     ctx.member = svc.units_repo.member(ctx.unit->id, msg.user_id);
+    remember_name(ctx);
   }
 
   if (msg.kind == message_kind::unsupported) {
@@ -141,6 +149,7 @@ dispatch_outcome dispatcher::impl::route(context& ctx) {
     if (memberships.size() == 1) {
       ctx.unit = svc.unit_by_id(memberships.front().unit_id);
       ctx.member = memberships.front();
+      remember_name(ctx);
     } else if (memberships.size() > 1 && parsed.command) {
       if (auto name = take_unit_prefix(parsed.command->args)) {
         for (const auto& mem : memberships) {

@@ -1,5 +1,7 @@
 #include "storage/unit_repository.hpp"
 
+#include <algorithm>
+
 namespace tannha::storage {
 
 namespace {
@@ -39,6 +41,17 @@ void unit_repository::sync_config(const std::vector<domain::unit>& units, domain
       qv->bind(":u", u.id);
       qv->bind(":n", v);
       qv->exec();
+    }
+    // A leader taken out of the config is no longer one: their role came only from there.
+    {
+      std::vector<std::string> stale;
+      auto qc = db_.prepared("SELECT user_id FROM members WHERE unit_id = :u AND source = 'config'");
+      qc->bind(":u", u.id);
+      while (qc->executeStep()) {
+        auto id = qc->getColumn(0).getString();
+        if (std::find(u.admins.begin(), u.admins.end(), id) == u.admins.end()) stale.push_back(id);
+      }
+      for (const auto& id : stale) remove_member(u.id, id);
     }
     for (const auto& a : u.admins) {
       // Config admins are leaders; an invited role is not downgraded by a restart.
@@ -103,6 +116,16 @@ void unit_repository::put_member(const member_record& m, domain::instant now) {
   q->exec();
 }
 
+void unit_repository::note_display_name(const std::string& unit_id, const std::string& user_id,
+                                        const std::string& display_name) {
+  auto q = db_.prepared(
+      "UPDATE members SET display_name = :name WHERE unit_id = :u AND user_id = :user AND display_name = ''");
+  q->bind(":name", display_name);
+  q->bind(":u", unit_id);
+  q->bind(":user", user_id);
+  q->exec();
+}
+
 bool unit_repository::remove_member(const std::string& unit_id, const std::string& user_id) {
   auto q = db_.prepared("DELETE FROM members WHERE unit_id = :u AND user_id = :user");
   q->bind(":u", unit_id);
@@ -113,7 +136,7 @@ bool unit_repository::remove_member(const std::string& unit_id, const std::strin
 std::vector<member_record> unit_repository::members(const std::string& unit_id) {
   auto q = db_.prepared(
       "SELECT * FROM members WHERE unit_id = :u ORDER BY CASE role WHEN 'lanhdao' THEN 0 "
-      "WHEN 'canbo' THEN 1 WHEN 'truongthon' THEN 2 ELSE 3 END, joined_at");
+      "WHEN 'canbo' THEN 1 WHEN 'truongthon' THEN 2 ELSE 3 END, joined_at, user_id");
   q->bind(":u", unit_id);
   std::vector<member_record> out;
   while (q->executeStep()) out.push_back(read_member(*q));

@@ -28,6 +28,9 @@ class unit_repository {
   std::vector<member_record> memberships(const std::string& user_id);
   /// Adds or replaces a member (inside the caller's transaction).
   void put_member(const member_record& m, domain::instant now);
+  /// Fills a member's display name from the platform when none is known yet (config leaders
+  /// start without one); names chosen at invitation are kept.
+  void note_display_name(const std::string& unit_id, const std::string& user_id, const std::string& display_name);
   /// Removes a member; false when there was none.
   bool remove_member(const std::string& unit_id, const std::string& user_id);
   /// All members of a unit, leaders first.

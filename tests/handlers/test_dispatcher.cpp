@@ -227,3 +227,11 @@ TEST_CASE("tim: finds a citizen by name without diacritics and by request number
   f.group("admin-1", "/tim hoang", local(2026, 11, 25));
   CHECK(has(f.take_one(), "Không tìm thấy"));
 }
+
+TEST_CASE("dispatch: a config leader's display name is learnt from their first message") {
+  test::dispatch_fixture f;
+  f.group("admin-1", "/giup", local(2026, 11, 25));
+  f.take();
+  auto name = f.db().db().execAndGet("SELECT display_name FROM members WHERE user_id = 'admin-1'").getString();
+  CHECK(name == "Người dùng admin-1");
+}

@@ -146,3 +146,19 @@ TEST_CASE("storage: request history is append-only") {
   CHECK(citizens.search("u1", "van tu", 10).size() == 1);
   CHECK(citizens.search("u1", "%", 10).empty());  // LIKE wildcards are matched literally
 }
+
+TEST_CASE("storage: a leader taken out of the config loses the role; invited members stay") {
+  test::temp_dir dir;
+  storage::database db(dir.file("t.db"));
+  storage::unit_repository units(db);
+  units.sync_config({test::demo_unit("u1", "g1", {"boss", "old-boss"})}, t0);
+  {
+    storage::write_transaction tx(db);
+    units.put_member({"u1", "staff", domain::role::canbo, "", "Cán bộ A", "invite"}, t0);
+    tx.commit();
+  }
+  units.sync_config({test::demo_unit("u1", "g1", {"boss"})}, t0);
+  CHECK(units.member("u1", "boss"));
+  CHECK_FALSE(units.member("u1", "old-boss"));
+  CHECK(units.member("u1", "staff"));
+}
