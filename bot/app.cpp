@@ -5,7 +5,10 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <iostream>
 
 #include "bot/http_client.hpp"
@@ -13,8 +16,10 @@
 #include "bot/log.hpp"
 #include "bot/metrics.hpp"
 #include "bot/platform.hpp"
+#include "bot/poller.hpp"
 #include "bot/relay.hpp"
 #include "handlers/dispatcher.hpp"
+#include "handlers/job_runner.hpp"
 #include "storage/database.hpp"
 #include "storage/outbox.hpp"
 #include "storage/unit_repository.hpp"
@@ -53,20 +58,42 @@ void print_send(std::ostream& os, const std::string& chat_id, const std::string&
 
 }  // namespace
 
-int run_serve(const config& cfg, const clock& clk) {
+namespace {
+
+// How long a graceful stop waits for requests in flight and the relay's current send before
+// closing what is left (the whole stop stays within systemd's and the 10 s).
+constexpr auto shutdown_grace = std::chrono::seconds(7);
+
+// `serve` and `poll` share everything but where updates come from: the database, dispatcher,
+// metrics, HTTP server (the webhook, or only /healthz and /metrics when polling), relay,
+// scheduler and graceful stop.
+int run_service(const config& cfg, const clock& clk, bool polling) {
   auto kind = parse_platform_kind(cfg.platform.kind);
   if (!kind) {
     std::cerr << "tannha: platform.kind must be zalo, telegram or console\n";
     return 2;
   }
+  if (polling && *kind == platform_kind::console) {
+    std::cerr << "tannha poll: the console platform has nothing to poll; use serve or chat\n";
+    return 2;
+  }
+  if (polling && cfg.platform.token.empty()) {
+    std::cerr << "tannha poll: platform.token (or TANNHA_TOKEN) is needed to poll\n";
+    return 2;
+  }
   auto db = open_database(cfg, clk);
-  handlers::dispatcher disp(*db, cfg.units, cfg.procedures, dispatcher_options_of(cfg));
+  auto opts = dispatcher_options_of(cfg);
+  opts.max_text_units = max_text_units(*kind);
+  handlers::dispatcher disp(*db, cfg.units, cfg.procedures, opts);
   metrics stats;
   disp.on_command([&](std::string_view name) { stats.inc("commands_total", {{"name", std::string(name)}}); });
+  stats.describe("scheduler_runs_total", "counter", "Scheduled jobs run (posts due by the process clock), by job.");
   storage::outbox box(*db);
   register_outbox_gauges(stats, box);
 
   boost::asio::io_context ioc(1);
+  // Caught from here on: a stop during start-up is a graceful one too.
+  boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
   webhook_app app(
       cfg.server, *kind, cfg.platform.webhook_secret,
       [&](const handlers::incoming_message& m) { return disp.handle(m, clk.now()); },
@@ -86,26 +113,92 @@ int run_serve(const config& cfg, const clock& clk) {
   });
   app.set_on_dispatched([&] { outbox_relay.notify(); });
 
+  // Long polling has its own client, so stopping cancels the poll without touching sends.
+  http_client poll_client(ioc.get_executor());
+  std::unique_ptr<poller> updates_poller;
+  if (polling) {
+    updates_poller = std::make_unique<poller>(ioc.get_executor(), poll_client, *kind,
+                                              method_url(*kind, cfg.platform, "getUpdates"), app, *db, clk, &stats);
+  }
+
   auto port = server.start();
   if (!port) {
     std::cerr << "tannha: " << port.error().message << "\n";
     return 1;
   }
   outbox_relay.start();
-  log_info("listening", {{"address", cfg.server.listen}, {"port", static_cast<int>(*port)},
-                         {"platform", std::string(to_string(*kind))}, {"units", static_cast<int>(cfg.units.size())}});
+  if (updates_poller) updates_poller->start();
 
-  boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  // The scheduler: every 30 s, the posts due by the process clock (DESIGN §4). It runs on the
+  // io_context thread, so it shares the dispatcher's connection without locking.
+  handlers::job_runner jobs(*db, cfg.units);
+  boost::asio::steady_timer job_timer(ioc);
+  bool stopping = false;
+  boost::asio::co_spawn(
+      ioc,
+      [&]() -> boost::asio::awaitable<void> {
+        while (!stopping) {
+          try {
+            auto ran = jobs.run_due_jobs(clk.now());
+            if (ran.runs > 0) stats.inc("scheduler_runs_total", {{"job", "all"}}, ran.runs);
+            if (ran.posts > 0) outbox_relay.notify();
+          } catch (const std::exception&) {
+            log_error("jobs_failed");  // busy or full database: try again at the next tick
+          }
+          job_timer.expires_after(std::chrono::seconds{30});
+          boost::system::error_code ec;
+          co_await job_timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+        }
+      },
+      boost::asio::detached);
+  log_info("listening", {{"address", cfg.server.listen}, {"port", static_cast<int>(*port)},
+                         {"platform", std::string(to_string(*kind))}, {"units", static_cast<int>(cfg.units.size())},
+                         {"mode", polling ? "poll" : "webhook"}});
+
+  // Graceful stop: no new connections or polls, requests in flight answered, the relay's
+  // current sends recorded; after shutdown_grace whatever is left is closed. run() returns
+  // when nothing is left, and the database closes as `db` goes out of scope.
+  boost::asio::steady_timer watchdog(ioc);
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
-    log_info("stopping", {{"signal", sig}});
+    log_info("stopping", {{"signal", sig}, {"connections", server.connections()}});
     server.stop();
     outbox_relay.stop();
+    if (updates_poller) updates_poller->stop();
+    stopping = true;
+    job_timer.cancel();
+    boost::asio::co_spawn(
+        ioc,
+        [&]() -> boost::asio::awaitable<void> {
+          auto deadline = std::chrono::steady_clock::now() + shutdown_grace;
+          bool forced = false;
+          for (;;) {
+            bool idle = server.connections() == 0 && outbox_relay.idle() && (!updates_poller || updates_poller->idle());
+            if (idle) break;
+            if (!forced && std::chrono::steady_clock::now() >= deadline) {
+              forced = true;
+              log_warn("stop_forced", {{"connections", server.connections()}, {"relay_idle", outbox_relay.idle()}});
+              server.force_close();
+              client.cancel();  // a send without an answer stays pending: sent again after restart
+              poll_client.cancel();
+            }
+            watchdog.expires_after(std::chrono::milliseconds(50));
+            boost::system::error_code wec;
+            co_await watchdog.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, wec));
+          }
+        },
+        boost::asio::detached);
   });
   ioc.run();
   log_info("stopped");
   return 0;
 }
+
+}  // namespace
+
+int run_serve(const config& cfg, const clock& clk) { return run_service(cfg, clk, false); }
+
+int run_poll(const config& cfg, const clock& clk) { return run_service(cfg, clk, true); }
 
 int run_migrate(const config& cfg) {
   storage::database db(cfg.storage.path, false);

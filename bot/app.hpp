@@ -8,6 +8,9 @@ namespace tannha::bot {
 
 /// `serve`: webhook server + outbox relay on one io_context until SIGTERM/SIGINT.
 int run_serve(const config& cfg, const clock& clk);
+/// `poll`: as serve, but updates come by long polling the platform's getUpdates (for hosts
+/// without a public HTTPS address); /healthz and /metrics are still served on server.listen.
+int run_poll(const config& cfg, const clock& clk);
 /// `chat`: a REPL speaking as `user` in `chat` through the dispatcher; sends are printed.
 int run_chat(const config& cfg, const clock& clk, const std::string& chat, const std::string& user,
              const std::string& name);

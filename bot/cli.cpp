@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -11,6 +12,11 @@
 #include "bot/app.hpp"
 #include "bot/clock.hpp"
 #include "bot/config.hpp"
+#include "bot/exporter.hpp"
+#include "bot/importer.hpp"
+#include "bot/jobs_cli.hpp"
+#include "bot/outbox_cli.hpp"
+#include "bot/webhook_cli.hpp"
 #include "domain/time.hpp"
 
 namespace tannha::bot {
@@ -32,7 +38,28 @@ const std::vector<command_spec>& specs() {
        "  --clock  start the process clock at this instant (e.g. 2026-11-26T09:00:00+07:00)",
        {"config", "clock"}, {}},
       {"poll", "fetch updates by long polling instead of a webhook",
-       "tannha poll --config FILE [--clock ISO8601]", {"config", "clock"}, {}},
+       "tannha poll --config FILE [--clock ISO8601]\n"
+       "  For hosts without a public HTTPS address: asks the platform for updates (Zalo and Telegram\n"
+       "  getUpdates) instead of receiving a webhook; runs the relay and the scheduler as serve does,\n"
+       "  and serves /healthz and /metrics on server.listen. Telegram refuses to poll while a webhook\n"
+       "  is set: run 'tannha webhook delete' first.\n"
+       "  --clock  start the process clock at this instant",
+       {"config", "clock"}, {}},
+      {"webhook", "register, show or remove the platform's webhook",
+       "tannha webhook set --url URL --config FILE | webhook info --config FILE | webhook delete --config FILE\n"
+       "  set     setWebhook with URL (the public https address of server.webhook_path) and the\n"
+       "          configured webhook_secret as secret_token\n"
+       "  info    getWebhookInfo\n"
+       "  delete  deleteWebhook (needed before 'tannha poll')\n"
+       "  The platform's answer is printed; the token never is.",
+       {"config", "url"}, {}},
+      {"outbox", "list queued and undeliverable messages, or queue dead ones again",
+       "tannha outbox --config FILE [list] [--state dead|pending|sent] [--limit N]\n"
+       "tannha outbox --config FILE retry ID|--all\n"
+       "  list   counts by state, then dead and pending messages (or those of --state), newest first\n"
+       "  retry  puts a dead message (or every one, --all) back in the queue; a running server\n"
+       "         sends it within a second",
+       {"config", "state", "limit"}, {"all"}},
       {"chat", "talk to the bot in this terminal as one user in one chat, through the real pipeline",
        "tannha chat --config FILE --chat CHAT_ID --user USER_ID [--name NAME] [--clock ISO8601]\n"
        "  --chat  a unit's group chat id, or the user id for a private chat\n"
@@ -166,6 +193,58 @@ int run_cli(int argc, char** argv) {
   }
 
   if (name == "serve") return run_serve(*cfg, clk);
+  if (name == "poll") return run_poll(*cfg, clk);
+  if (name == "webhook") {
+    if (args->positional.size() != 1) {
+      std::cerr << "tannha webhook: give one action: set, info or delete\n\nUsage: " << spec->usage << "\n";
+      return 2;
+    }
+    auto it = args->options.find("url");
+    return run_webhook_cli(*cfg, args->positional.front(), it == args->options.end() ? std::string() : it->second);
+  }
+  if (name == "outbox") {
+    const auto& pos = args->positional;
+    bool all = std::find(args->flags.begin(), args->flags.end(), "all") != args->flags.end();
+    if (pos.empty() || pos.front() == "list") {
+      if (pos.size() > 1 || all) {
+        std::cerr << "tannha outbox list: unexpected arguments\n\nUsage: " << spec->usage << "\n";
+        return 2;
+      }
+      int limit = 50;
+      if (auto it = args->options.find("limit"); it != args->options.end()) {
+        try {
+          limit = std::stoi(it->second);
+        } catch (...) {
+          limit = 0;
+        }
+        if (limit <= 0) {
+          std::cerr << "tannha outbox: --limit must be a positive number\n";
+          return 2;
+        }
+      }
+      auto st = args->options.find("state");
+      return run_outbox_list(*cfg, st == args->options.end() ? std::string() : st->second, limit);
+    }
+    if (pos.front() == "retry") {
+      std::optional<std::int64_t> id;
+      if (pos.size() == 2 && !all) {
+        try {
+          std::size_t used = 0;
+          id = std::stoll(pos[1], &used);
+          if (used != pos[1].size() || *id <= 0) throw std::invalid_argument("id");
+        } catch (...) {
+          std::cerr << "tannha outbox retry: ID must be a message number as listed (e.g. 42)\n";
+          return 2;
+        }
+      } else if (!(pos.size() == 1 && all)) {
+        std::cerr << "tannha outbox retry: give one ID, or --all\n\nUsage: " << spec->usage << "\n";
+        return 2;
+      }
+      return run_outbox_retry(*cfg, clk, id);
+    }
+    std::cerr << "tannha outbox: unknown action '" << pos.front() << "'\n\nUsage: " << spec->usage << "\n";
+    return 2;
+  }
   if (name == "chat") {
     auto chat = need("chat");
     auto user = need("user");
@@ -174,10 +253,37 @@ int run_cli(int argc, char** argv) {
     return run_chat(*cfg, clk, *chat, *user, it == args->options.end() ? std::string() : it->second);
   }
   if (name == "migrate") return run_migrate(*cfg);
+  if (name == "run-jobs") {
+    auto at = need("at");
+    if (!at) return 2;
+    return run_jobs_cli(*cfg, *at);
+  }
   if (name == "backup") {
     auto out = need("out");
     if (!out) return 2;
     return run_backup(*cfg, *out);
+  }
+  if (name == "import") {
+    auto unit = need("unit");
+    if (!unit) return 2;
+    if (args->positional.size() != 1) {
+      std::cerr << "tannha import: give exactly one FILE\n\nUsage: " << spec->usage << "\n";
+      return 2;
+    }
+    bool dry_run = std::find(args->flags.begin(), args->flags.end(), "dry-run") != args->flags.end();
+    return run_import(*cfg, clk, args->positional.front(), *unit, dry_run);
+  }
+  if (name == "export") {
+    auto unit = need("unit");
+    auto period = need("period");
+    auto what = need("what");
+    auto format = need("format");
+    auto out = need("out");
+    if (!unit || !period || !what || !format || !out) return 2;
+    // The audit trail names who ran the export on this machine.
+    const char* user = std::getenv("USER");
+    std::string actor = std::string("cli") + (user && *user ? std::string(":") + user : std::string());
+    return run_export(*cfg, clk, *unit, *period, *what, *format, *out, actor);
   }
   std::cerr << "tannha " << name << ": not available in this version yet.\n";
   return 2;

@@ -631,7 +631,9 @@ void read_units(diagnostics& d, const toml::table& root, std::vector<domain::uni
     const std::string p = index_path("units", i);
     check_keys(d, t, p, {"id", "name", "chat_id", "admins", "villages", "visit_days", "visit_time", "cutoff_day",
                          "cutoff_time", "capacity", "utc_offset", "holidays", "makeup_days",
-                         "unscheduled_working_days", "result_unreturned_days", "escalation_grace_days"});
+                         "unscheduled_working_days", "result_unreturned_days", "escalation_grace_days",
+                         "visit_unrecorded_days", "brief_time", "digest_time", "weekly_report",
+                         "monthly_report_time"});
     domain::unit u;
     unit_extra extra;
     if (auto v = get_string(d, t, "id", p, true)) {
@@ -714,6 +716,25 @@ void read_units(diagnostics& d, const toml::table& root, std::vector<domain::uni
     read_positive_int(d, t, "unscheduled_working_days", p, u.overdue.unscheduled_working_days);
     read_positive_int(d, t, "result_unreturned_days", p, u.overdue.result_unreturned_days);
     read_int(d, t, "escalation_grace_days", p, u.overdue.escalation_grace_days, 0, 365, "a number of days from 0 to 365");
+    read_int(d, t, "visit_unrecorded_days", p, u.overdue.visit_unrecorded_days, 0, 365, "a number of days from 0 to 365");
+    // Automatic posts (DESIGN §4).
+    read_time(d, t, "brief_time", p, u.posts.brief_time);
+    read_time(d, t, "digest_time", p, u.posts.digest_time);
+    read_time(d, t, "monthly_report_time", p, u.posts.monthly_report_time);
+    if (auto v = get_string(d, t, "weekly_report", p, false)) {
+      // "Thứ Hai 08:00": a weekday, then the time after the last space.
+      std::string text = handlers::trim(*v);
+      auto space = text.rfind(' ');
+      auto wd = space == std::string::npos ? std::nullopt : parse_weekday(text.substr(0, space));
+      auto tm = space == std::string::npos ? std::nullopt : parse_hhmm(text.substr(space + 1));
+      if (wd && tm) {
+        u.posts.weekly_report_day = *wd;
+        u.posts.weekly_report_time = *tm;
+      } else {
+        d.add(t.get("weekly_report")->source(), join_path(p, "weekly_report"),
+              "must be a weekday and a time such as \"Thứ Hai 08:00\" (got \"" + *v + "\")");
+      }
+    }
     units.push_back(std::move(u));
     extras.push_back(std::move(extra));
   }

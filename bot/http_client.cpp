@@ -106,6 +106,22 @@ asio::awaitable<http_reply> exchange(Stream& stream, http::request<http::string_
 
 asio::awaitable<http_reply> http_client::post_json(std::string url, std::string body,
                                                    std::chrono::milliseconds timeout) {
+  return request(true, std::move(url), std::move(body), timeout);
+}
+
+asio::awaitable<http_reply> http_client::get(std::string url, std::chrono::milliseconds timeout) {
+  return request(false, std::move(url), {}, timeout);
+}
+
+void http_client::cancel() {
+  for (auto* s : open_) {
+    boost::system::error_code ignore;
+    s->socket().close(ignore);
+  }
+}
+
+asio::awaitable<http_reply> http_client::request(bool post, std::string url, std::string body,
+                                                 std::chrono::milliseconds timeout) {
   http_reply out;
   auto u = parse_url(url);
   if (!u) {
@@ -128,15 +144,28 @@ asio::awaitable<http_reply> http_client::post_json(std::string url, std::string 
     co_return out;
   }
 
-  http::request<http::string_body> req{http::verb::post, u->target, 11};
+  http::request<http::string_body> req{post ? http::verb::post : http::verb::get, u->target, 11};
   bool default_port = u->port == (u->tls ? "443" : "80");
   req.set(http::field::host, default_port ? u->host : u->host + ":" + u->port);
   req.set(http::field::user_agent, "tannha/0.1");
-  req.set(http::field::content_type, "application/json");
+  if (post) req.set(http::field::content_type, "application/json");
   req.set(http::field::accept, "application/json");
   req.keep_alive(false);
-  req.body() = std::move(body);
-  req.prepare_payload();
+  if (post) {
+    req.body() = std::move(body);
+    req.prepare_payload();
+  }
+
+  // Registered for cancel() while the connection is open.
+  struct registration {
+    std::set<beast::tcp_stream*>& set;
+    beast::tcp_stream* s;
+    registration(std::set<beast::tcp_stream*>& set_, beast::tcp_stream* s_) : set(set_), s(s_) { set.insert(s); }
+    ~registration() { set.erase(s); }
+  };
+  auto note_cancel = [&](http_reply& r, const beast::tcp_stream& s) {
+    if (!s.socket().is_open() && r.status == 0) r.error = "cancelled (" + r.error + ")";
+  };
 
   auto note_timeout = [&](http_reply& r) {
     if (std::chrono::steady_clock::now() >= deadline) r.error = "timeout (" + r.error + ")";
@@ -144,6 +173,7 @@ asio::awaitable<http_reply> http_client::post_json(std::string url, std::string 
 
   if (!u->tls) {
     beast::tcp_stream stream(ex_);
+    registration reg(open_, &stream);
     stream.expires_at(deadline);
     auto [cec, ep] = co_await stream.async_connect(results, as_tuple_awaitable);
     (void)ep;
@@ -154,6 +184,7 @@ asio::awaitable<http_reply> http_client::post_json(std::string url, std::string 
     }
     out = co_await exchange(stream, req);
     if (out.status == 0) note_timeout(out);
+    note_cancel(out, stream);
     boost::system::error_code ignore;
     stream.socket().shutdown(tcp::socket::shutdown_both, ignore);
     co_return out;
@@ -161,6 +192,7 @@ asio::awaitable<http_reply> http_client::post_json(std::string url, std::string 
 
   beast::ssl_stream<beast::tcp_stream> stream(ex_, tls_);
   auto& layer = beast::get_lowest_layer(stream);
+  registration reg(open_, &layer);
   layer.expires_at(deadline);
   // SNI, and the certificate must name the host.
   if (!SSL_set_tlsext_host_name(stream.native_handle(), u->host.c_str())) {
@@ -183,6 +215,8 @@ asio::awaitable<http_reply> http_client::post_json(std::string url, std::string 
   }
   out = co_await exchange(stream, req);
   if (out.status == 0) note_timeout(out);
+  note_cancel(out, layer);
+  if (!layer.socket().is_open()) co_return out;
   // A polite TLS shutdown; servers often just close, which is fine here.
   layer.expires_after(std::chrono::seconds(2));
   co_await stream.async_shutdown(as_tuple_awaitable);

@@ -1,12 +1,14 @@
 #pragma once
 #include <chrono>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 
 namespace tannha::bot {
 
@@ -39,13 +41,26 @@ class http_client {
   /// `error` set. The whole exchange (resolve, connect, TLS, write, read) must end within
   /// `timeout`.
   boost::asio::awaitable<http_reply> post_json(std::string url, std::string body, std::chrono::milliseconds timeout);
+  /// GETs a URL; otherwise as post_json().
+  boost::asio::awaitable<http_reply> get(std::string url, std::chrono::milliseconds timeout);
+
+  /// Closes every connection this client has in flight; those calls return status 0 with
+  /// error "cancelled". For shutdown (a long poll may otherwise hold the process for its whole
+  /// timeout). Call on the executor's thread.
+  void cancel();
+  /// Calls in flight now.
+  std::size_t in_flight() const { return open_.size(); }
 
   /// The TLS context (tests may add a CA; production uses the system store).
   boost::asio::ssl::context& tls_context() { return tls_; }
 
  private:
+  boost::asio::awaitable<http_reply> request(bool post, std::string url, std::string body,
+                                             std::chrono::milliseconds timeout);
+
   boost::asio::any_io_executor ex_;
   boost::asio::ssl::context tls_;
+  std::set<boost::beast::tcp_stream*> open_;  // connections in flight, for cancel()
 };
 
 }  // namespace tannha::bot

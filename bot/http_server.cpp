@@ -148,50 +148,14 @@ http_response webhook_app::handle(const http_request& req) {
     if (auto early = check_header(req.base())) return *early;
     if (req.body().size() > cfg_.body_limit) return error_response(http::status::payload_too_large, v);
 
-    auto decoded = decode_update(kind_, req.body());
-    if (decoded.how == decode_how::malformed) {
-      count_update("malformed");
-      log_info("update", {{"result", "malformed"}, {"platform", to_string(kind_)}, {"reason", decoded.reason}});
-      return timed(answer(http::status::bad_request, v, ka, "{\"ok\":false}", "application/json"));
-    }
-    if (decoded.how == decode_how::ignored) {
-      count_update("ignored");
-      log_info("update", {{"result", "ignored"}, {"platform", to_string(kind_)}, {"reason", decoded.reason}});
-      return timed(answer(http::status::ok, v, ka, "{\"ok\":true}", "application/json"));
-    }
-
-    const auto& msg = decoded.message;
-    handlers::dispatch_outcome outcome{};
-    try {
-      std::lock_guard lock(dispatch_mutex_);
-      if (!dispatch_) throw std::logic_error("no dispatcher");
-      outcome = dispatch_(msg);
-    } catch (const std::exception& e) {
-      // The message may hold user text: log only what kind of fault it was.
-      log_error("dispatch_failed", {{"platform", msg.platform}, {"update_id", msg.update_id},
-                                    {"exception", typeid(e).name()}});
-      count_update("failed");
-      return timed(answer(http::status::internal_server_error, v, false, "{\"ok\":false}", "application/json"));
-    } catch (...) {
-      log_error("dispatch_failed", {{"platform", msg.platform}, {"update_id", msg.update_id},
-                                    {"exception", "unknown"}});
-      count_update("failed");
-      return timed(answer(http::status::internal_server_error, v, false, "{\"ok\":false}", "application/json"));
-    }
-    auto name = outcome_name(outcome);
-    count_update(name);
-    log_info("update", {{"result", name}, {"platform", msg.platform}, {"update_id", msg.update_id},
-                        {"group", msg.is_group}});
-    // Processed, unknown-chat and failed updates may have queued replies (an answer, a "not set
-    // up" note, an apology): wake the relay.
-    bool may_have_replies = outcome != handlers::dispatch_outcome::duplicate &&
-                            outcome != handlers::dispatch_outcome::ignored;
-    if (may_have_replies && on_dispatched_) {
-      try {
-        on_dispatched_();
-      } catch (...) {
-        // A failed wake-up only delays sending until the relay's next poll.
-      }
+    switch (process_update(req.body(), "webhook")) {
+      case update_result::malformed:
+        return timed(answer(http::status::bad_request, v, ka, "{\"ok\":false}", "application/json"));
+      case update_result::failed:
+        return timed(answer(http::status::internal_server_error, v, false, "{\"ok\":false}", "application/json"));
+      case update_result::ignored:
+      case update_result::dispatched:
+        break;
     }
     return timed(answer(http::status::ok, v, ka, "{\"ok\":true}", "application/json"));
   }
@@ -230,6 +194,59 @@ http_response webhook_app::handle(const http_request& req) {
   }
 
   return answer(http::status::not_found, v, ka, "404 Not Found\n", "text/plain; charset=utf-8");
+}
+
+update_result webhook_app::process_update(std::string_view body, std::string_view source) {
+  auto decoded = decode_update(kind_, body);
+  if (decoded.how == decode_how::malformed) {
+    count_update("malformed");
+    log_info("update", {{"result", "malformed"}, {"platform", to_string(kind_)}, {"source", source},
+                        {"reason", decoded.reason}});
+    return update_result::malformed;
+  }
+  if (decoded.how == decode_how::ignored) {
+    count_update("ignored");
+    log_info("update", {{"result", "ignored"}, {"platform", to_string(kind_)}, {"source", source},
+                        {"reason", decoded.reason}});
+    return update_result::ignored;
+  }
+
+  const auto& msg = decoded.message;
+  auto started = std::chrono::steady_clock::now();
+  handlers::dispatch_outcome outcome{};
+  try {
+    std::lock_guard lock(dispatch_mutex_);
+    if (!dispatch_) throw std::logic_error("no dispatcher");
+    outcome = dispatch_(msg);
+  } catch (const std::exception& e) {
+    // The message may hold user text: log only what kind of fault it was.
+    log_error("dispatch_failed", {{"platform", msg.platform}, {"source", source}, {"update_id", msg.update_id},
+                                  {"exception", typeid(e).name()}});
+    count_update("failed");
+    return update_result::failed;
+  } catch (...) {
+    log_error("dispatch_failed", {{"platform", msg.platform}, {"source", source}, {"update_id", msg.update_id},
+                                  {"exception", "unknown"}});
+    count_update("failed");
+    return update_result::failed;
+  }
+  std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  auto name = outcome_name(outcome);
+  count_update(name);
+  log_info("update", {{"result", name}, {"platform", msg.platform}, {"source", source}, {"update_id", msg.update_id},
+                      {"group", msg.is_group}, {"ms", static_cast<long long>(took.count() * 1000)}});
+  // Processed, unknown-chat and failed updates may have queued replies (an answer, a "not set
+  // up" note, an apology): wake the relay.
+  bool may_have_replies = outcome != handlers::dispatch_outcome::duplicate &&
+                          outcome != handlers::dispatch_outcome::ignored;
+  if (may_have_replies && on_dispatched_) {
+    try {
+      on_dispatched_();
+    } catch (...) {
+      // A failed wake-up only delays sending until the relay's next poll.
+    }
+  }
+  return update_result::dispatched;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -277,6 +294,38 @@ void http_server::stop() {
   asio::post(ioc_, [this] { do_stop(); });
 }
 
+void http_server::force_close() {
+  asio::post(ioc_, [this] {
+    do_stop();
+    boost::system::error_code ec;
+    for (auto& s : sessions_) {
+      if (s.stream) s.stream->socket().close(ec);
+    }
+    if (!sessions_.empty()) log_warn("http_forced_close", {{"connections", sessions_.size()}});
+  });
+}
+
+void http_server::shed_idle() {
+  // Three quarters full: connections that have sent nothing for as long as a whole request may
+  // take (half-open or silent clients) give their place to the new ones.
+  auto crowded = static_cast<std::size_t>(std::max(1, cfg_.max_connections)) * 3 / 4;
+  if (active_.load() + 1 <= crowded) return;
+  auto now = std::chrono::steady_clock::now();
+  auto patience = std::chrono::seconds(std::max(1, cfg_.read_timeout_seconds));
+  std::size_t shed = 0;
+  boost::system::error_code ec;
+  for (auto& s : sessions_) {
+    if (!s.busy && s.stream && now - s.idle_since >= patience) {
+      s.stream->socket().close(ec);
+      ++shed;
+    }
+  }
+  if (shed > 0) {
+    app_.stats().inc("http_connections_shed_total", {}, static_cast<double>(shed));
+    log_warn("http_idle_shed", {{"connections", shed}});
+  }
+}
+
 void http_server::do_stop() {
   if (stopping_) return;
   stopping_ = true;
@@ -308,6 +357,7 @@ awaitable<void> http_server::listen() {
       continue;
     }
     asio::co_spawn(ioc_, session(std::move(socket)), asio::detached);
+    shed_idle();
   }
 }
 
@@ -333,6 +383,7 @@ awaitable<void> http_server::session(tcp::socket socket) {
     entry->busy = false;
     if (buffer.size() == 0) {
       // Idle: wait for the first byte of the next request.
+      entry->idle_since = std::chrono::steady_clock::now();
       stream.expires_after(idle);
       auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), as_tuple_awaitable);
       if (ec) break;
@@ -354,7 +405,9 @@ awaitable<void> http_server::session(tcp::socket socket) {
           hec == asio::error::operation_aborted || hec == asio::error::connection_reset) {
         break;
       }
-      res = app_.error_response(http::status::bad_request, 11);
+      res = app_.error_response(hec == http::error::header_limit ? http::status::request_header_fields_too_large
+                                                                 : http::status::bad_request,
+                                11);
       close_after = true;
     } else if (auto early = app_.check_header(parser.get().base())) {
       res = std::move(*early);

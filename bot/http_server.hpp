@@ -1,5 +1,6 @@
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <list>
@@ -31,6 +32,14 @@ using http_request = http::request<http::string_body>;
 /// A response of the webhook app.
 using http_response = http::response<http::string_body>;
 
+/// What became of one update body, from a webhook post or a long poll.
+enum class update_result {
+  malformed,   ///< not a payload we understand (webhook: 400)
+  ignored,     ///< valid, nothing to do (200)
+  dispatched,  ///< through the dispatcher, committed (200)
+  failed,      ///< the dispatcher threw (database busy or full): nothing kept, deliver again (500)
+};
+
 /// The webhook's logic as a plain function of a request (DESIGN §8), free of sockets so it is
 /// tested by building requests directly. The server calls check_header() before reading a body.
 class webhook_app {
@@ -56,6 +65,12 @@ class webhook_app {
 
   /// Answers one complete request: webhook, /healthz, /metrics, or 404.
   http_response handle(const http_request& req);
+
+  /// Decodes one update body and passes it to the dispatcher: the one path of every update,
+  /// whether posted to the webhook or fetched by polling. Counts it in updates_total, writes
+  /// one log line (ids and outcome only, never text) and wakes the relay when replies may have
+  /// been queued. `source` ("webhook" | "poll") goes into the log line.
+  update_result process_update(std::string_view body, std::string_view source = "webhook");
 
   /// A bare error answer (400 unreadable request, 413 too large…), counted in the metrics.
   http_response error_response(http::status status, unsigned version);
@@ -101,15 +116,22 @@ class http_server {
   /// Open connections now.
   std::size_t connections() const { return active_.load(); }
 
+  /// The end of a graceful stop's patience: closes every connection, busy ones too (a request
+  /// still arriving was not accepted; one being answered was already committed). Call after
+  /// stop(); safe from any thread.
+  void force_close();
+
  private:
   struct session_entry {
     boost::beast::tcp_stream* stream = nullptr;
     bool busy = false;
+    std::chrono::steady_clock::time_point idle_since{};  // when it began waiting for a request
   };
 
   boost::asio::awaitable<void> listen();
   boost::asio::awaitable<void> session(boost::asio::ip::tcp::socket socket);
   void do_stop();
+  void shed_idle();
 
   boost::asio::io_context& ioc_;
   webhook_app& app_;

@@ -351,10 +351,104 @@ std::string default_api_base(platform_kind kind) {
   return "";
 }
 
-std::string send_url(platform_kind kind, const platform_config& cfg) {
+std::string method_url(platform_kind kind, const platform_config& cfg, std::string_view method) {
   std::string base = cfg.api_base.empty() ? default_api_base(kind) : cfg.api_base;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  return base + "/bot" + cfg.token + "/sendMessage";
+  return base + "/bot" + cfg.token + "/" + std::string(method);
+}
+
+std::string send_url(platform_kind kind, const platform_config& cfg) { return method_url(kind, cfg, "sendMessage"); }
+
+std::string encode_get_updates(platform_kind kind, std::optional<std::int64_t> offset, int timeout_seconds) {
+  json j = json::object();
+  j["timeout"] = timeout_seconds;
+  if (kind == platform_kind::telegram && offset) j["offset"] = *offset;
+  return j.dump();
+}
+
+poll_answer interpret_poll_response(platform_kind kind, int http_status, std::string_view body) {
+  poll_answer a;
+  if (http_status == 0) {
+    a.error = "no answer";
+    return a;
+  }
+  // Zalo: 408 means the long poll ended with nothing (also when it comes inside a 200).
+  if (kind == platform_kind::zalo && http_status == 408) {
+    a.what = poll_answer::how::empty;
+    return a;
+  }
+  json j = json::parse(body.begin(), body.end(), nullptr, false);
+  std::optional<bool> ok;
+  std::optional<std::int64_t> error_code;
+  std::string description;
+  if (!j.is_discarded() && j.is_object()) {
+    if (auto* f = field(j, "ok"); f && f->is_boolean()) ok = f->get<bool>();
+    if (auto* f = field(j, "error_code")) error_code = integer_value(*f);
+    description = string_field(j, "description").value_or("");
+    if (description.size() > 200) description.resize(200);
+    if (auto* p = object_field(j, "parameters")) {
+      if (auto* ra = field(*p, "retry_after")) {
+        if (auto n = integer_value(*ra); n && *n >= 0 && *n <= 86400) a.retry_after = static_cast<int>(*n);
+      }
+    }
+  }
+  auto fail = [&](std::int64_t code) {
+    a.what = poll_answer::how::retry;
+    a.conflict = code == 409;
+    a.error = "error " + std::to_string(code) + (description.empty() ? std::string() : ": " + description);
+    return a;
+  };
+  if (http_status < 200 || http_status >= 300) return fail(error_code.value_or(http_status));
+  if (!ok) {
+    a.error = "http " + std::to_string(http_status) + ": unreadable answer";
+    return a;
+  }
+  if (!*ok) {
+    // Zalo ends an empty long poll with 408, sometimes only named in the description.
+    if (kind == platform_kind::zalo &&
+        (error_code == 408 || (!error_code && description.find("Request timeout") != std::string::npos))) {
+      a.what = poll_answer::how::empty;
+      return a;
+    }
+    return fail(error_code.value_or(0));
+  }
+  const json* result = field(j, "result");
+  if (kind == platform_kind::telegram) {
+    if (!result || !result->is_array()) {
+      a.error = "result is not a list";
+      return a;
+    }
+    for (const auto& u : *result) {
+      if (!u.is_object()) continue;
+      auto* id = field(u, "update_id");
+      auto n = id ? integer_value(*id) : std::nullopt;
+      a.updates.push_back(u.dump(-1, ' ', false, json::error_handler_t::replace));
+      a.update_ids.push_back(n.value_or(-1));
+    }
+    a.what = a.updates.empty() ? poll_answer::how::empty : poll_answer::how::updates;
+    return a;
+  }
+  // Zalo (and console): one update, shaped like a webhook delivery.
+  if (!result || result->is_null() || (result->is_object() && result->empty()) ||
+      (result->is_array() && result->empty())) {
+    a.what = poll_answer::how::empty;
+    return a;
+  }
+  if (result->is_array()) {
+    for (const auto& u : *result) {
+      if (!u.is_object()) continue;
+      a.updates.push_back(u.dump(-1, ' ', false, json::error_handler_t::replace));
+      a.update_ids.push_back(-1);
+    }
+  } else if (result->is_object()) {
+    a.updates.push_back(result->dump(-1, ' ', false, json::error_handler_t::replace));
+    a.update_ids.push_back(-1);
+  } else {
+    a.error = "result is not an object";
+    return a;
+  }
+  a.what = a.updates.empty() ? poll_answer::how::empty : poll_answer::how::updates;
+  return a;
 }
 
 std::size_t max_text_units(platform_kind kind) {

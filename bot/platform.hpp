@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,6 +67,32 @@ std::string default_api_base(platform_kind kind);
 /// `{api_base}/bot{token}/sendMessage` (api_base defaulted per kind, trailing '/' dropped).
 /// The result holds the token: never log it.
 std::string send_url(platform_kind kind, const platform_config& cfg);
+
+/// `{api_base}/bot{token}/{method}` (api_base defaulted per kind, trailing '/' dropped).
+/// The result holds the token: never log it.
+std::string method_url(platform_kind kind, const platform_config& cfg, std::string_view method);
+
+/// The getUpdates request body: Zalo `{"timeout": T}`; Telegram `{"timeout": T}` plus
+/// `"offset"` when one is known.
+std::string encode_get_updates(platform_kind kind, std::optional<std::int64_t> offset, int timeout_seconds);
+
+/// One answer to getUpdates, read.
+struct poll_answer {
+  enum class how {
+    updates,  ///< `updates` holds one (Zalo) or more (Telegram) update bodies
+    empty,    ///< nothing new (Zalo: HTTP 408; Telegram: an empty list)
+    retry,    ///< a failure: wait and ask again
+  };
+  how what = how::retry;
+  std::vector<std::string> updates;        ///< each update as JSON text, for decode_update()
+  std::vector<std::int64_t> update_ids;    ///< Telegram: the update_id of each entry (-1: none)
+  std::optional<int> retry_after;          ///< seconds, when the platform said so
+  bool conflict = false;                   ///< Telegram 409: a webhook is set (delete it first)
+  std::string error;                       ///< for logs; never holds the token or any text
+};
+
+/// Interprets a getUpdates answer. `http_status` 0: no answer (network error or timeout).
+poll_answer interpret_poll_response(platform_kind kind, int http_status, std::string_view body);
 
 /// Longest text one message may carry, in UTF-16 code units (Zalo 2000, Telegram 4096).
 std::size_t max_text_units(platform_kind kind);

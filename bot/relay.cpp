@@ -114,11 +114,53 @@ void token_bucket::take(time_point now) {
   tokens_ -= 1.0;
 }
 
+// ---------------------------------------------------------------------------------------------
+// sliding window
+
+rate_window rate_window::per_second(double per_second) {
+  if (per_second <= 0) return rate_window(0, steady::duration::zero());
+  double count = std::max(1.0, std::ceil(per_second - 1e-9));
+  std::chrono::duration<double> window(count / per_second);
+  return rate_window(static_cast<std::size_t>(count), std::chrono::duration_cast<steady::duration>(window));
+}
+
+rate_window rate_window::per_minute(int per_minute) {
+  if (per_minute <= 0) return rate_window(0, steady::duration::zero());
+  return rate_window(static_cast<std::size_t>(per_minute), std::chrono::minutes(1));
+}
+
+// 5% more than the window itself: the platform measures arrivals, which network jitter may
+// bring closer together than our sends were.
+rate_window::rate_window(std::size_t count, steady::duration window) : count_(count), window_(window + window / 20) {}
+
+void rate_window::expire(time_point now) {
+  while (!events_.empty() && events_.front() + window_ <= now) events_.pop_front();
+}
+
+steady::duration rate_window::wait(time_point now) {
+  if (count_ == 0) return steady::duration::zero();
+  expire(now);
+  if (events_.size() < count_) return steady::duration::zero();
+  return events_.front() + window_ - now;
+}
+
+void rate_window::take(time_point now) {
+  if (count_ == 0) return;
+  expire(now);
+  events_.push_back(now);
+}
+
+bool rate_window::quiet(time_point now) {
+  expire(now);
+  return events_.empty();
+}
+
 void register_outbox_gauges(metrics& m, storage::outbox& ob) {
+  // Partial-index counts: a scrape costs the same however many messages were ever sent.
   m.gauge_callback("outbox_pending", "Outbox messages waiting to be sent.",
-                   [&ob] { return static_cast<double>(ob.counts().pending); });
-  m.gauge_callback("outbox_dead", "Outbox messages given up on.",
-                   [&ob] { return static_cast<double>(ob.counts().dead); });
+                   [&ob] { return static_cast<double>(ob.pending_count()); });
+  m.gauge_callback("outbox_dead", "Outbox messages given up on (see `tannha outbox --state dead`).",
+                   [&ob] { return static_cast<double>(ob.dead_count()); });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -134,7 +176,7 @@ relay::relay(asio::any_io_executor ex, storage::outbox& ob, sender send, relay_c
       metrics_(m),
       is_group_([](const std::string& id) { return !id.empty() && id.front() == '-'; }),
       wake_(ex),
-      global_(cfg.global_per_second, cfg.global_per_second, steady::now()),
+      global_(rate_window::per_second(cfg.global_per_second)),
       rng_(std::random_device{}()) {}
 
 void relay::set_group_predicate(std::function<bool(const std::string&)> is_group) {
@@ -168,14 +210,25 @@ void relay::stop() {
 relay::chat_state& relay::state_of(const std::string& chat_id, steady::time_point now) {
   auto it = chats_.find(chat_id);
   if (it == chats_.end()) {
-    double per_group = cfg_.per_group_per_minute > 0 ? cfg_.per_group_per_minute / 60.0 : 0.0;
+    (void)now;
     it = chats_
-             .emplace(chat_id, chat_state{token_bucket(cfg_.per_chat_per_second, cfg_.per_chat_per_second, now),
-                                          token_bucket(per_group, std::max(1, cfg_.per_group_per_minute), now),
-                                          {}})
+             .emplace(chat_id, chat_state{rate_window::per_second(cfg_.per_chat_per_second),
+                                          rate_window::per_minute(cfg_.per_group_per_minute), {}})
              .first;
   }
   return it->second;
+}
+
+void relay::prune(steady::time_point now) {
+  // A chat whose windows hold no recent send and that waits for nothing is as good as new.
+  for (auto it = chats_.begin(); it != chats_.end();) {
+    auto& cs = it->second;
+    if (!in_flight_.contains(it->first) && cs.hold_until <= now && cs.per_chat.quiet(now) && cs.per_group.quiet(now)) {
+      it = chats_.erase(it);
+    } else {
+      ++it;
+    }
+  }
 }
 
 asio::awaitable<void> relay::run() {
@@ -183,11 +236,17 @@ asio::awaitable<void> relay::run() {
   while (!stopping_) {
     notified_ = false;
     auto now = steady::now();
+    if (now - last_prune_ >= std::chrono::seconds(60)) {
+      prune(now);
+      last_prune_ = now;
+    }
     steady::duration sleep = milliseconds(500);
     std::vector<storage::outbox_row> rows;
     std::optional<domain::instant> next_due;
     try {
-      rows = outbox_.due(clock_.now(), 64);
+      // A little ahead: a retry's exact wait is held in memory, and the DB's whole seconds
+      // (rounded up) must not add up to a second to it.
+      rows = outbox_.due(clock_.now() + std::chrono::seconds(2), 64);
       next_due = outbox_.next_due();
     } catch (const std::exception&) {
       log_error("relay_db_failed", {{"step", "due"}});
@@ -199,7 +258,14 @@ asio::awaitable<void> relay::run() {
       if (in_flight_.size() >= max_in_flight_) break;  // a finishing send wakes us
       if (in_flight_.contains(row.chat_id)) continue;   // keeps one message per chat in flight
       auto& cs = state_of(row.chat_id, now);
-      if (cs.hold_until > now) {
+      if (cs.held_row != row.id) {
+        // No exact wait known for this row (e.g. after a restart): its DB time decides.
+        auto db_wait = row.next_attempt_at - clock_.now();
+        if (db_wait > std::chrono::seconds(0)) {
+          sleep = std::min<steady::duration>(sleep, db_wait);
+          continue;
+        }
+      } else if (cs.hold_until > now) {
         sleep = std::min(sleep, cs.hold_until - now);
         continue;
       }
@@ -251,31 +317,36 @@ asio::awaitable<void> relay::send_one(storage::outbox_row row) {
   auto d = decide_send(r, row.attempts, cfg_, dist(rng_));
   auto now = steady::now();
   auto& cs = state_of(row.chat_id, now);
+  auto ms = static_cast<long long>(took.count() * 1000);
   try {
     switch (d.what) {
       case relay_decision::action::sent:
-        outbox_.mark_sent(row.id, clock_.now());
+        outbox_.mark_sent(row.id, clock_.now(), r.message_id);
         if (metrics_) metrics_->inc("outbox_sent_total");
+        log_info("send", {{"id", row.id}, {"attempt", row.attempts + 1}, {"result", "sent"}, {"ms", ms}});
         break;
       case relay_decision::action::retry: {
         // The DB keeps whole seconds (for restarts); the exact wait is held in memory.
         auto secs = std::chrono::ceil<std::chrono::seconds>(d.delay);
         outbox_.mark_retry(row.id, clock_.now() + secs, d.error);
         cs.hold_until = now + d.delay;
+        cs.held_row = row.id;
         if (metrics_) metrics_->inc("outbox_failed_total", {{"kind", "retry"}});
-        log_warn("outbox_retry", {{"id", row.id}, {"attempt", row.attempts + 1},
-                                  {"delay_ms", static_cast<long long>(d.delay.count())}, {"error", d.error}});
+        log_warn("send", {{"id", row.id}, {"attempt", row.attempts + 1}, {"result", "retry"}, {"ms", ms},
+                          {"delay_ms", static_cast<long long>(d.delay.count())}, {"error", d.error}});
         break;
       }
       case relay_decision::action::dead:
-        outbox_.mark_dead(row.id, d.error);
+        outbox_.mark_dead(row.id, d.error, clock_.now());
         if (metrics_) metrics_->inc("outbox_failed_total", {{"kind", "dead"}});
-        log_error("outbox_dead", {{"id", row.id}, {"attempt", row.attempts + 1}, {"error", d.error}});
+        log_error("send", {{"id", row.id}, {"attempt", row.attempts + 1}, {"result", "dead"}, {"ms", ms},
+                           {"error", d.error}});
         break;
     }
   } catch (const std::exception&) {
     log_error("relay_db_failed", {{"step", "mark"}, {"id", row.id}});
     cs.hold_until = now + std::chrono::seconds(1);
+    cs.held_row = row.id;
   }
   in_flight_.erase(row.chat_id);
   wake();

@@ -1,6 +1,7 @@
 #pragma once
 #include <chrono>
 #include <cstddef>
+#include <deque>
 #include <functional>
 #include <iosfwd>
 #include <random>
@@ -64,12 +65,41 @@ class token_bucket {
   time_point last_;
 };
 
+/// At most `count` events in any `window`: the exact form of "20 messages a minute in a group"
+/// (a token bucket of the same rate would let twice that through a window after a quiet spell).
+class rate_window {
+ public:
+  using time_point = std::chrono::steady_clock::time_point;
+  /// `per_second` <= 0: unlimited. Otherwise count = ceil(per_second) (at least 1) and the
+  /// window is count / per_second seconds, so 1.0 → 1 a second, 30 → 30 a second, 0.5 → 1 in 2 s.
+  /// Every window is kept 5% longer than asked, a margin for network jitter.
+  static rate_window per_second(double per_second);
+  /// `per_minute` <= 0: unlimited; else at most per_minute in any 60 s.
+  static rate_window per_minute(int per_minute);
+  rate_window(std::size_t count, std::chrono::steady_clock::duration window);
+
+  /// How long until one more event fits (zero when it does now).
+  std::chrono::steady_clock::duration wait(time_point now);
+  /// Records one event at `now` (call when wait() is zero).
+  void take(time_point now);
+  /// True when no recorded event is inside the window any more (the state can be forgotten).
+  bool quiet(time_point now);
+
+ private:
+  void expire(time_point now);
+  std::size_t count_;  // 0: unlimited
+  std::chrono::steady_clock::duration window_;
+  std::deque<time_point> events_;
+};
+
 /// Adds the outbox_pending and outbox_dead gauges, read from `ob` at each scrape.
 void register_outbox_gauges(metrics& m, storage::outbox& ob);
 
 /// The outbox relay: a coroutine on the io_context that sends each chat's due head message,
 /// one at a time per chat (so order per chat holds) and several chats at once (so one slow or
-/// failing chat never holds back the others), within per-chat, per-group and global rates.
+/// failing chat never holds back the others), within per-chat, per-group and global rates
+/// (sliding windows: per_chat_per_second, per_group_per_minute, global_per_second). Every
+/// attempt writes one log line `event=send id=… attempt=… result=sent|retry|dead ms=…`.
 /// It wakes on notify() or polls every 500 ms. Run the io_context on one thread (the outbox
 /// shares the SQLite connection with the dispatcher); the relay must outlive its run().
 class relay {
@@ -93,17 +123,25 @@ class relay {
   void stop();
   /// True once the loop has ended and no send is in flight.
   bool idle() const { return !running_ && in_flight_.empty(); }
+  /// Chats whose rate state is held now.
+  std::size_t tracked_chats() const { return chats_.size(); }
+  /// Forgets the rate state of chats with no send in their windows and nothing in flight or
+  /// on hold (the loop does it every minute, so the map does not grow with every chat ever
+  /// served). Call on the executor's thread.
+  void forget_quiet_chats() { prune(std::chrono::steady_clock::now()); }
 
  private:
   struct chat_state {
-    token_bucket per_chat;
-    token_bucket per_group;
+    rate_window per_chat;
+    rate_window per_group;
     std::chrono::steady_clock::time_point hold_until{};
+    std::int64_t held_row = 0;  // the row hold_until was set for (its DB time is whole seconds)
   };
 
   boost::asio::awaitable<void> run();
   boost::asio::awaitable<void> send_one(storage::outbox_row row);
   chat_state& state_of(const std::string& chat_id, std::chrono::steady_clock::time_point now);
+  void prune(std::chrono::steady_clock::time_point now);
   void wake();
 
   boost::asio::any_io_executor ex_;
@@ -116,8 +154,9 @@ class relay {
   std::size_t max_in_flight_ = 8;
 
   boost::asio::steady_timer wake_;
-  token_bucket global_;
-  std::unordered_map<std::string, chat_state> chats_;
+  rate_window global_;
+  std::unordered_map<std::string, chat_state> chats_;  // pruned once quiet, so it does not grow
+  std::chrono::steady_clock::time_point last_prune_{};
   std::set<std::string> in_flight_;
   std::mt19937 rng_;
   bool running_ = false;

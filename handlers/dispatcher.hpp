@@ -1,4 +1,5 @@
 #pragma once
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -28,6 +29,9 @@ std::string_view to_string(dispatch_outcome o);
 struct dispatcher_options {
   std::string bot_name = "Tận Nhà";
   int draft_ttl_minutes = 24 * 60;
+  /// Longest text of one platform message, in UTF-16 units (Zalo 2000, Telegram 4096): longer
+  /// replies are queued as several messages, cut on line breaks, in order. 0: never split.
+  std::size_t max_text_units = 2000;
 };
 
 /// The one way an update reaches the bot's logic: in one write transaction it records the

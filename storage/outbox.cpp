@@ -16,11 +16,28 @@ outbox_row read_row(SQLite::Statement& q) {
   r.next_attempt_at = from_secs(q.getColumn("next_attempt_at").getInt64());
   r.state = q.getColumn("state").getString();
   r.last_error = q.getColumn("last_error").getString();
+  r.platform_message_id = q.getColumn("platform_message_id").getString();
+  auto failed = q.getColumn("failed_at");
+  if (!failed.isNull()) r.failed_at = from_secs(failed.getInt64());
   return r;
 }
 }  // namespace
 
 std::int64_t outbox::enqueue(const std::string& chat_id, const std::string& text, domain::instant now) {
+  if (split_) {
+    // Rows of one chat are sent by ascending id: queuing the pieces in order keeps them in order.
+    std::int64_t last = 0;
+    for (const auto& piece : split_(text)) {
+      auto q = db_.prepared(
+          "INSERT INTO outbox(chat_id, text, created_at, next_attempt_at) VALUES(:chat, :text, :now, :now)");
+      q->bind(":chat", chat_id);
+      q->bind(":text", piece);
+      q->bind(":now", static_cast<std::int64_t>(secs(now)));
+      q->exec();
+      last = db_.db().getLastInsertRowid();
+    }
+    return last;
+  }
   auto q = db_.prepared(
       "INSERT INTO outbox(chat_id, text, created_at, next_attempt_at) VALUES(:chat, :text, :now, :now)");
   q->bind(":chat", chat_id);
@@ -52,10 +69,12 @@ std::optional<domain::instant> outbox::next_due() {
   return out;
 }
 
-void outbox::mark_sent(std::int64_t id, domain::instant now) {
+void outbox::mark_sent(std::int64_t id, domain::instant now, const std::string& platform_message_id) {
   auto q = db_.prepared(
-      "UPDATE outbox SET state = 'sent', sent_at = :now, attempts = attempts + 1 WHERE id = :id");
+      "UPDATE outbox SET state = 'sent', sent_at = :now, attempts = attempts + 1, platform_message_id = :mid "
+      "WHERE id = :id");
   q->bind(":now", static_cast<std::int64_t>(secs(now)));
+  q->bind(":mid", platform_message_id);
   q->bind(":id", static_cast<std::int64_t>(id));
   q->exec();
 }
@@ -71,15 +90,25 @@ void outbox::mark_retry(std::int64_t id, domain::instant next_attempt, const std
 
 void outbox::mark_dead(std::int64_t id, const std::string& error) {
   auto q = db_.prepared(
-      "UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = :err WHERE id = :id");
+      "UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = :err, "
+      "failed_at = CAST(strftime('%s', 'now') AS INTEGER) WHERE id = :id");
   q->bind(":err", error);
+  q->bind(":id", static_cast<std::int64_t>(id));
+  q->exec();
+}
+
+void outbox::mark_dead(std::int64_t id, const std::string& error, domain::instant now) {
+  auto q = db_.prepared(
+      "UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = :err, failed_at = :now WHERE id = :id");
+  q->bind(":err", error);
+  q->bind(":now", static_cast<std::int64_t>(secs(now)));
   q->bind(":id", static_cast<std::int64_t>(id));
   q->exec();
 }
 
 int outbox::retry_dead(std::optional<std::int64_t> id, domain::instant now) {
   auto q = db_.prepared(
-      "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = :now "
+      "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = :now, failed_at = NULL "
       "WHERE state = 'dead' AND (:id IS NULL OR id = :id)");
   q->bind(":now", static_cast<std::int64_t>(secs(now)));
   if (id) q->bind(":id", static_cast<std::int64_t>(*id));
@@ -98,6 +127,39 @@ outbox_counts outbox::counts() {
     else if (s == "dead") c.dead = n;
   }
   return c;
+}
+
+std::int64_t outbox::pending_count() {
+  auto q = db_.prepared("SELECT COUNT(*) FROM outbox WHERE state = 'pending'");
+  return q->executeStep() ? q->getColumn(0).getInt64() : 0;
+}
+
+std::int64_t outbox::dead_count() {
+  auto q = db_.prepared("SELECT COUNT(*) FROM outbox WHERE state = 'dead'");
+  return q->executeStep() ? q->getColumn(0).getInt64() : 0;
+}
+
+std::optional<outbox_row> outbox::get(std::int64_t id) {
+  auto q = db_.prepared("SELECT * FROM outbox WHERE id = :id");
+  q->bind(":id", static_cast<std::int64_t>(id));
+  if (!q->executeStep()) return std::nullopt;
+  return read_row(*q);
+}
+
+std::vector<outbox_row> outbox::dead_since(domain::instant since, int limit) {
+  auto q = db_.prepared(
+      "SELECT * FROM outbox WHERE state = 'dead' AND failed_at >= :since ORDER BY failed_at, id LIMIT :limit");
+  q->bind(":since", static_cast<std::int64_t>(secs(since)));
+  q->bind(":limit", limit);
+  std::vector<outbox_row> out;
+  while (q->executeStep()) out.push_back(read_row(*q));
+  return out;
+}
+
+std::int64_t outbox::count_dead_since(domain::instant since) {
+  auto q = db_.prepared("SELECT COUNT(*) FROM outbox WHERE state = 'dead' AND failed_at >= :since");
+  q->bind(":since", static_cast<std::int64_t>(secs(since)));
+  return q->executeStep() ? q->getColumn(0).getInt64() : 0;
 }
 
 std::vector<outbox_row> outbox::list(const std::string& state, int limit) {

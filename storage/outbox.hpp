@@ -1,7 +1,9 @@
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/time.hpp"
@@ -19,6 +21,8 @@ struct outbox_row {
   domain::instant next_attempt_at{};
   std::string state;       ///< "pending" | "sent" | "dead"
   std::string last_error;
+  std::string platform_message_id;           ///< the platform's id once sent (when it gave one)
+  std::optional<domain::instant> failed_at;  ///< when it went dead
 };
 
 /// Counts by state, for /metrics and the CLI.
@@ -30,26 +34,51 @@ struct outbox_counts {
 /// caused them, then sent by the relay in order per chat.
 class outbox {
  public:
-  explicit outbox(database& db) : db_(db) {}
+  /// Cuts a text into pieces that each fit one platform message (e.g. handlers::split_by_utf16
+  /// with the platform's limit); pieces are queued in order.
+  using splitter = std::function<std::vector<std::string>(std::string_view)>;
 
-  /// Queues a message (call inside the caller's write transaction).
+  explicit outbox(database& db) : db_(db) {}
+  /// An outbox whose enqueue() splits long texts with `split`.
+  outbox(database& db, splitter split) : db_(db), split_(std::move(split)) {}
+
+  /// Queues a message (call inside the caller's write transaction). With a splitter, a long
+  /// text becomes several rows in order; returns the id of the last row queued (0 when the
+  /// splitter left nothing to send).
   std::int64_t enqueue(const std::string& chat_id, const std::string& text, domain::instant now);
   /// For each chat, its oldest pending message if it is due at `now`; oldest first, at most
   /// `limit`. A chat whose head is waiting for a retry yields nothing, so order is kept.
   std::vector<outbox_row> due(domain::instant now, int limit);
   /// The earliest next_attempt_at among pending rows, if any (for the relay's sleep).
   std::optional<domain::instant> next_due();
-  void mark_sent(std::int64_t id, domain::instant now);
+  /// Marks a row delivered; `platform_message_id` is the platform's id for it, when given.
+  void mark_sent(std::int64_t id, domain::instant now, const std::string& platform_message_id = {});
   void mark_retry(std::int64_t id, domain::instant next_attempt, const std::string& error);
+  /// Marks a row given up on; `now` is kept as failed_at (dead_since() reads it).
+  void mark_dead(std::int64_t id, const std::string& error, domain::instant now);
+  /// mark_dead() at the system clock's now, for callers without a process clock.
   void mark_dead(std::int64_t id, const std::string& error);
   /// Puts dead rows back to pending (all, or one id); returns how many.
   int retry_dead(std::optional<std::int64_t> id, domain::instant now);
+  /// Counts by state. Counts every sent row: for the CLI, not for each /metrics scrape.
   outbox_counts counts();
+  /// Pending rows now; cheap (a partial index), for /metrics.
+  std::int64_t pending_count();
+  /// Dead rows now; cheap (a partial index), for /metrics.
+  std::int64_t dead_count();
   /// Rows in a state, newest first (for the CLI).
   std::vector<outbox_row> list(const std::string& state, int limit);
+  /// One row by id.
+  std::optional<outbox_row> get(std::int64_t id);
+  /// Rows that went dead at or after `since` and are still dead, oldest first, at most `limit`
+  /// (for the leaders' brief: "N messages could not be delivered since the last brief").
+  std::vector<outbox_row> dead_since(domain::instant since, int limit);
+  /// How many rows went dead at or after `since` and are still dead.
+  std::int64_t count_dead_since(domain::instant since);
 
  private:
   database& db_;
+  splitter split_;
 };
 
 }  // namespace tannha::storage

@@ -9,6 +9,13 @@
 //   fp.fail_next(1, 429, fake_platform::telegram_429(2));
 //   ... fp.wait_for_requests(3, 5s); fp.requests()[0].chat_id() ...
 //   fp.stop();                                    // also done by the destructor
+//
+// getUpdates (long polling) is served from a queue and recorded apart (poll_calls()), so it
+// never shows among requests(). Zalo style (default): one update per call, HTTP 408 when
+// there is none. Telegram style (serve_updates_telegram_style()): every update with
+// update_id >= the call's offset, confirmed ones dropped, an empty list when there is none.
+// An empty call is held up to poll_hold (default 300 ms) waiting for an update, like a real
+// long poll.
 #include <cctype>
 #include <chrono>
 #include <condition_variable>
@@ -142,6 +149,47 @@ class fake_platform {
     delay_ = std::chrono::milliseconds(0);
   }
 
+  /// Queues an update (its JSON) for getUpdates.
+  void push_update(std::string update_json) {
+    {
+      std::lock_guard lock(m_);
+      updates_.push_back(std::move(update_json));
+    }
+    boost::asio::post(ioc_, [this] {
+      for (auto* t : poll_waiters_) t->cancel();
+    });
+  }
+  /// getUpdates answers like Telegram (offset, lists) instead of Zalo (one update, 408).
+  void serve_updates_telegram_style() {
+    std::lock_guard lock(m_);
+    telegram_polls_ = true;
+  }
+  /// How long an empty getUpdates call is held before the "nothing" answer.
+  void set_poll_hold(std::chrono::milliseconds d) {
+    std::lock_guard lock(m_);
+    poll_hold_ = d;
+  }
+  /// The next `n` getUpdates calls get `status` with `body`.
+  void fail_next_polls(int n, int status, std::string body) {
+    std::lock_guard lock(m_);
+    for (int i = 0; i < n; ++i) poll_script_.push_back({status, body});
+  }
+  /// Every getUpdates call so far, in arrival order (answered_status set once answered).
+  std::vector<recorded_request> poll_calls() const {
+    std::lock_guard lock(m_);
+    return poll_calls_;
+  }
+  /// Updates queued and not yet handed out (Zalo) or not yet confirmed (Telegram).
+  std::size_t updates_waiting() const {
+    std::lock_guard lock(m_);
+    return updates_.size();
+  }
+  /// Waits until at least `n` getUpdates calls arrived; false on timeout.
+  bool wait_for_polls(std::size_t n, std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(m_);
+    return cv_.wait_for(lock, timeout, [&] { return poll_calls_.size() >= n; });
+  }
+
   /// Stops serving and joins the thread. Idempotent.
   void stop() {
     if (!thread_.joinable()) return;
@@ -190,6 +238,19 @@ class fake_platform {
       rec.body = req.body();
       rec.at = std::chrono::steady_clock::now();
 
+      if (rec.target.size() >= 11 && rec.target.rfind("/getUpdates") == rec.target.size() - 11) {
+        auto res_body = co_await answer_poll(rec);
+        http::response<http::string_body> res{static_cast<http::status>(res_body.status), req.version()};
+        res.set(http::field::content_type, "application/json");
+        res.keep_alive(req.keep_alive());
+        res.body() = res_body.body;
+        res.prepare_payload();
+        auto [wec, wn] = co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+        (void)wn;
+        if (wec || !res.keep_alive()) break;
+        continue;
+      }
+
       canned answer{200, ""};
       std::chrono::milliseconds delay{0};
       {
@@ -201,6 +262,9 @@ class fake_platform {
         } else if (!script_.empty()) {
           answer = script_.front();
           script_.pop_front();
+        } else if (rec.target.find("/sendMessage") == std::string::npos) {
+          // setWebhook, getWebhookInfo, deleteWebhook…: a plain success.
+          answer.body = R"({"ok":true,"result":true,"description":"fake )" + rec.target.substr(rec.target.rfind('/') + 1) + R"("})";
         } else {
           ++sent_;
           answer.body = R"({"ok":true,"result":{"message_id":"fake)" + std::to_string(sent_) +
@@ -228,6 +292,79 @@ class fake_platform {
     stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignore);
   }
 
+  // Answers one getUpdates call from the queue, holding an empty one up to poll_hold_.
+  boost::asio::awaitable<canned> answer_poll(recorded_request rec) {
+    namespace asio = boost::asio;
+    std::size_t index = 0;
+    std::chrono::milliseconds hold{0};
+    {
+      std::lock_guard lock(m_);
+      index = poll_calls_.size();
+      poll_calls_.push_back(rec);
+      hold = poll_hold_;
+    }
+    cv_.notify_all();
+    auto finish = [&](canned c) {
+      std::lock_guard lock(m_);
+      poll_calls_[index].answered_status = c.status;
+      return c;
+    };
+    {
+      std::lock_guard lock(m_);
+      if (!poll_script_.empty()) {
+        auto c = poll_script_.front();
+        poll_script_.pop_front();
+        poll_calls_[index].answered_status = c.status;
+        co_return c;
+      }
+    }
+    auto deadline = std::chrono::steady_clock::now() + hold;
+    for (;;) {
+      {
+        std::lock_guard lock(m_);
+        if (telegram_polls_) {
+          std::int64_t offset = 0;
+          auto j = nlohmann::json::parse(rec.body, nullptr, false);
+          if (j.is_object() && j.contains("offset") && j["offset"].is_number_integer()) offset = j["offset"].get<std::int64_t>();
+          // Confirmed updates (id < offset) are forgotten, as Telegram does.
+          std::deque<std::string> keep;
+          auto list = nlohmann::json::array();
+          for (auto& u : updates_) {
+            auto uj = nlohmann::json::parse(u, nullptr, false);
+            auto id = uj.value("update_id", std::int64_t{0});
+            if (id < offset) continue;
+            keep.push_back(u);
+            list.push_back(uj);
+          }
+          updates_ = std::move(keep);
+          if (!list.empty()) {
+            poll_calls_[index].answered_status = 200;
+            co_return canned{200, nlohmann::json{{"ok", true}, {"result", list}}.dump()};
+          }
+        } else if (!updates_.empty()) {
+          auto u = updates_.front();
+          updates_.pop_front();
+          poll_calls_[index].answered_status = 200;
+          co_return canned{200, R"({"ok":true,"result":)" + u + "}"};
+        }
+      }
+      auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) break;
+      asio::steady_timer t(ioc_);
+      t.expires_after(deadline - now);
+      poll_waiters_.push_back(&t);
+      co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+      std::erase(poll_waiters_, &t);
+    }
+    bool tg;
+    {
+      std::lock_guard lock(m_);
+      tg = telegram_polls_;
+    }
+    if (tg) co_return finish(canned{200, R"({"ok":true,"result":[]})"});
+    co_return finish(canned{408, R"({"ok":false,"error_code":408,"description":"Request timeout"})"});
+  }
+
   boost::asio::io_context ioc_;
   boost::asio::ip::tcp::acceptor acceptor_{ioc_};
   std::thread thread_;
@@ -240,6 +377,12 @@ class fake_platform {
   std::map<std::string, canned> chat_failures_;
   std::chrono::milliseconds delay_{0};
   std::uint64_t sent_ = 0;
+  std::deque<std::string> updates_;
+  std::deque<canned> poll_script_;
+  std::vector<recorded_request> poll_calls_;
+  std::vector<boost::asio::steady_timer*> poll_waiters_;  // touched on the fake's thread only
+  bool telegram_polls_ = false;
+  std::chrono::milliseconds poll_hold_{300};
 };
 
 }  // namespace tannha::test

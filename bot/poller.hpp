@@ -1,0 +1,81 @@
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "bot/clock.hpp"
+#include "bot/http_client.hpp"
+#include "bot/http_server.hpp"
+#include "bot/metrics.hpp"
+#include "bot/platform.hpp"
+#include "storage/database.hpp"
+
+namespace tannha::bot {
+
+/// How the poller asks and waits.
+struct poll_options {
+  int timeout_seconds = 30;                       ///< how long the platform may hold one call
+  std::chrono::milliseconds min_interval{500};    ///< least time between two calls that bring nothing
+  double base_backoff_seconds = 1.0;              ///< after a failure: doubles up to max, jittered
+  double max_backoff_seconds = 60.0;
+  int dispatch_attempts = 5;                      ///< tries of one update while the database is busy
+};
+
+/// Reads the saved Telegram offset (next update_id to ask for) from poll_state.
+std::optional<std::int64_t> load_poll_offset(storage::database& db, std::string_view platform);
+/// Saves the Telegram offset in poll_state.
+void save_poll_offset(storage::database& db, std::string_view platform, std::int64_t offset, domain::instant now);
+
+/// Long polling (`tannha poll`): asks the platform's getUpdates in a loop and passes every
+/// update to webhook_app::process_update(), the same exactly-once path as the webhook.
+/// Zalo brings one update per call (HTTP 408: nothing) and has no offset, so a redelivery is
+/// caught by processed_updates; Telegram is asked from the saved offset (last update_id + 1),
+/// which is written after each update is committed, so a restart does not read it again (and
+/// if it did, processed_updates would catch it). Runs on the io_context's one thread.
+class poller {
+ public:
+  /// `client` is used by this poller only (stop() cancels its calls); `url` is
+  /// method_url(kind, cfg, "getUpdates").
+  poller(boost::asio::any_io_executor ex, http_client& client, platform_kind kind, std::string url,
+         webhook_app& app, storage::database& db, const clock& clk, metrics* m = nullptr, poll_options opt = {});
+  poller(const poller&) = delete;
+  poller& operator=(const poller&) = delete;
+
+  /// Starts the loop on the executor.
+  void start();
+  /// Ends the loop: the call in flight is cancelled (what it would have brought is fetched
+  /// again next time). Safe from any thread.
+  void stop();
+  /// True once the loop has ended.
+  bool idle() const { return !running_; }
+  /// The offset the next Telegram call will ask for.
+  std::optional<std::int64_t> offset() const { return offset_; }
+
+ private:
+  boost::asio::awaitable<void> run();
+  boost::asio::awaitable<void> pause(std::chrono::steady_clock::duration d);
+  std::chrono::milliseconds backoff(int failures);
+
+  boost::asio::any_io_executor ex_;
+  http_client& client_;
+  platform_kind kind_;
+  std::string url_;  // holds the token: never logged
+  webhook_app& app_;
+  storage::database& db_;
+  const clock& clock_;
+  metrics* metrics_;
+  poll_options opt_;
+  boost::asio::steady_timer timer_;
+  std::optional<std::int64_t> offset_;
+  std::mt19937 rng_;
+  bool running_ = false;
+  bool stopping_ = false;
+};
+
+}  // namespace tannha::bot

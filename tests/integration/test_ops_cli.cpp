@@ -1,0 +1,109 @@
+// Operator commands of the real binary: webhook set|info|delete against the fake platform, and
+// the outbox listing and retry on a database with undeliverable messages.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <regex>
+
+#include <nlohmann/json.hpp>
+
+#include "bot/fake_platform.hpp"
+#include "storage/database.hpp"
+#include "storage/outbox.hpp"
+#include "test_ops_process.hpp"
+
+using namespace tannha;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+// Writes the ops config for `kind` into dir and returns its path.
+std::string write_config(const test::temp_dir& dir, const std::string& kind, const std::string& api_base) {
+  auto text = std::regex_replace(test::ops_config(kind, api_base), std::regex("@DB@"), dir.file("tannha.db"));
+  auto path = dir.file("config.toml");
+  std::ofstream(path) << text;
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("ops: webhook set sends the URL and the configured secret; info and delete call the platform") {
+  test::fake_platform fp;
+  fp.start();
+  test::temp_dir dir;
+  auto cfg = write_config(dir, "telegram", fp.base_url());
+
+  auto set = test::run_tannha({"webhook", "set", "--url", "https://bot.example.vn/webhook", "--config", cfg});
+  CHECK(set.exit_code == 0);
+  auto info = test::run_tannha({"webhook", "info", "--config", cfg});
+  CHECK(info.exit_code == 0);
+  auto del = test::run_tannha({"webhook", "--config", cfg, "delete"});
+  CHECK(del.exit_code == 0);
+
+  auto reqs = fp.requests();
+  REQUIRE(reqs.size() == 3);
+  CHECK(reqs[0].target == "/botTESTTOKEN/setWebhook");
+  auto body = json::parse(reqs[0].body);
+  CHECK(body["url"] == "https://bot.example.vn/webhook");
+  CHECK(body["secret_token"] == "bi-mat-thu-nghiem");
+  CHECK(reqs[1].target == "/botTESTTOKEN/getWebhookInfo");
+  CHECK(reqs[2].target == "/botTESTTOKEN/deleteWebhook");
+  // The platform's answer is shown; the token and the secret never are.
+  CHECK(has(set.output, "setWebhook: HTTP 200"));
+  CHECK(has(set.output, "\"ok\": true"));
+  for (const auto* out : {&set.output, &info.output, &del.output}) {
+    CHECK_FALSE(has(*out, "TESTTOKEN"));
+    CHECK_FALSE(has(*out, "bi-mat-thu-nghiem"));
+  }
+
+  // A refusal is shown and fails the command.
+  fp.fail_next(1, 400, R"({"ok":false,"error_code":400,"description":"Bad Request: bad webhook: HTTPS url must be provided for webhook"})");
+  auto bad = test::run_tannha({"webhook", "set", "--url", "http://x/webhook", "--config", cfg});
+  CHECK(bad.exit_code == 1);
+  CHECK(has(bad.output, "HTTPS url must be provided"));
+  CHECK(test::run_tannha({"webhook", "set", "--config", cfg}).exit_code == 2);  // no --url
+  CHECK(test::run_tannha({"webhook", "frobnicate", "--config", cfg}).exit_code == 2);
+}
+
+TEST_CASE("ops: outbox lists dead and pending messages and an operator retries them") {
+  test::temp_dir dir;
+  auto cfg = write_config(dir, "zalo", "http://127.0.0.1:9");
+  {
+    storage::database db(dir.file("tannha.db"));
+    storage::outbox box(db);
+    auto t = domain::instant{std::chrono::seconds{1764000000}};
+    auto a = box.enqueue("chat-a", "Hồ sơ #12 đã có kết quả", t);
+    auto b = box.enqueue("chat-b", "Lịch đến nhà Thứ Bảy", t);
+    box.enqueue("chat-c", "Đang chờ gửi", t);
+    box.mark_dead(a, "error 403: Forbidden: bot was blocked by the user", t);
+    box.mark_dead(b, "gave up after 8 attempts: error 500", t);
+  }
+  auto list = test::run_tannha({"outbox", "--config", cfg});
+  CHECK(list.exit_code == 0);
+  CHECK(has(list.output, "1 pending, 0 sent, 2 dead"));
+  CHECK(has(list.output, "#1  dead  chat=chat-a"));
+  CHECK(has(list.output, "bot was blocked by the user"));
+  CHECK(has(list.output, "#3  pending  chat=chat-c"));
+  auto dead_only = test::run_tannha({"outbox", "list", "--state", "dead", "--config", cfg});
+  CHECK(has(dead_only.output, "#2  dead"));
+  CHECK_FALSE(has(dead_only.output, "#3  pending"));
+  CHECK(test::run_tannha({"outbox", "--state", "lost", "--config", cfg}).exit_code == 2);
+
+  auto one = test::run_tannha({"outbox", "retry", "1", "--config", cfg});
+  CHECK(one.exit_code == 0);
+  CHECK(has(one.output, "1 message(s) put back"));
+  CHECK(test::run_tannha({"outbox", "retry", "3", "--config", cfg}).exit_code == 1);  // pending, not dead
+  CHECK(test::run_tannha({"outbox", "retry", "--config", cfg}).exit_code == 2);       // neither ID nor --all
+  auto all = test::run_tannha({"outbox", "retry", "--all", "--config", cfg});
+  CHECK(has(all.output, "1 message(s) put back"));
+  {
+    storage::database db(dir.file("tannha.db"));
+    storage::outbox box(db);
+    CHECK(box.dead_count() == 0);
+    CHECK(box.pending_count() == 3);
+    CHECK(box.get(1)->attempts == 0);
+  }
+}
