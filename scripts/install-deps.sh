@@ -13,11 +13,17 @@ packages=(
   libtomlplusplus-dev       # config
   libkainjow-mustache-dev   # templates
   libutf8proc-dev           # NFC and folding of Vietnamese text
+  libxlsxwriter-dev zlib1g-dev  # XLSX exports (libxlsxwriter links zlib)
   doctest-dev               # tests
   curl                      # README examples and smoke checks
 )
-if [[ "${1:-}" == "--bench" ]]; then packages+=(wrk); fi
-if [[ "${1:-}" == "--fuzz" ]]; then packages+=(clang libclang-rt-14-dev); fi
+for arg in "$@"; do
+  case "$arg" in
+    --bench) packages+=(wrk) ;;                           # make bench, make crash (HTTP load)
+    --fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;    # make fuzz, CI: libFuzzer with ASan/UBSan
+    *) echo "usage: $0 [--bench] [--fuzz]" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do
