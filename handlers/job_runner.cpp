@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/visit_slot.hpp"
+#include "handlers/text.hpp"
 #include "storage/job_repository.hpp"
 #include "storage/outbox.hpp"
 #include "storage/report_repository.hpp"
@@ -133,8 +134,20 @@ std::vector<std::string> build_brief(storage::database& db, const renderer& rend
       due.push_back({{"number", o.facts.number}, {"procedure", o.procedure_name}, {"citizen", o.citizen_name},
                      {"village", o.village}, {"state", std::string(domain::label(o.facts.state))}});
   auto overdue = compute_overdue(open, u, today);
-  if (visits.empty() && due.empty() && overdue.items.empty()) return {};
+  // Messages that could not be delivered in the last day (to the group or to a member)
+  // would otherwise go unnoticed: the leaders see a line so an operator retries them.
+  std::int64_t undelivered = 0;
+  {
+    storage::unit_repository members_repo(db);
+    std::vector<std::string> chats{u.chat_id};
+    for (const auto& m : members_repo.members(u.id)) chats.push_back(m.user_id);
+    for (const auto& row : storage::outbox(db).dead_since(now - std::chrono::hours{24}, 1000))
+      if (std::find(chats.begin(), chats.end(), row.chat_id) != chats.end()) ++undelivered;
+  }
+  if (visits.empty() && due.empty() && overdue.items.empty() && undelivered == 0) return {};
   return {render.render("bantin_sang", {{"date", domain::format_weekday_date(today)},
+                                        {"undelivered", undelivered},
+                                        {"has_undelivered", undelivered > 0},
                                         {"unit", u.name},
                                         {"visit_count", visits.size()},
                                         {"due_count", due.size()},
@@ -303,7 +316,12 @@ struct job_runner::impl {
   storage::job_repository jobs;
   storage::outbox outbox;
 
-  impl(storage::database& d, std::vector<domain::unit> u) : db(d), units(std::move(u)), jobs(d), outbox(d) {}
+  impl(storage::database& d, std::vector<domain::unit> u)
+      : db(d),
+        units(std::move(u)),
+        jobs(d),
+        // Reports can be long: split under 2000 UTF-16 units, safe for both platforms.
+        outbox(d, [](std::string_view text) { return split_by_utf16(text, 2000); }) {}
 
   // One due occurrence of a job: when it was due (local), its period key, how to build it.
   struct due_job {

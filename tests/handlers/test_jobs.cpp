@@ -7,6 +7,8 @@
 #include "handlers/job_runner.hpp"
 #include "request_writes.hpp"
 #include "storage/job_repository.hpp"
+#include "storage/outbox.hpp"
+#include "storage/unit_repository.hpp"
 
 using namespace tannha;
 using domain::request_state;
@@ -259,4 +261,25 @@ TEST_CASE_FIXTURE(jobs_fixture, "jobs: after a two-day outage only today's posts
   CHECK_FALSE(jobs.ran(handlers::job_names::weekly, "binhgiang", "2026-W45"));
   CHECK_FALSE(jobs.ran(handlers::job_names::digest, "binhgiang", "2026-11-10"));
   CHECK(run(local(2026, 11, 11, 18, 0)).empty());
+}
+
+TEST_CASE("jobs: the morning brief tells the leaders how many messages could not be delivered") {
+  test::temp_dir dir;
+  storage::database db(dir.file("jobs.db"));
+  auto unit = test::demo_unit();
+  storage::unit_repository(db).sync_config({unit}, test::local(2026, 11, 1));
+  storage::outbox box(db);
+  {
+    storage::write_transaction tx(db);
+    auto id = box.enqueue(unit.chat_id, "tin thử", test::local(2026, 11, 24, 20));
+    box.mark_dead(id, "403 bot removed", test::local(2026, 11, 24, 20));
+    tx.commit();
+  }
+  handlers::job_runner runner(db, {unit});
+  runner.run_due_jobs(test::local(2026, 11, 25, 7, 1));
+  SQLite::Statement q(db.db(), "SELECT text FROM outbox WHERE state = 'pending' ORDER BY id");
+  bool found = false;
+  while (q.executeStep())
+    if (q.getColumn(0).getString().find("1 tin nhắn của bot không gửi được") != std::string::npos) found = true;
+  CHECK(found);
 }
