@@ -323,6 +323,8 @@ void handle_register(context& ctx, const std::string& args) {
       process_form(ctx, form_from_json(d->body));
       return;
     }
+    // Start an empty draft: people on phones often send the lines one message at a time.
+    keep_draft(ctx, parsed_form{});
     ctx.reply(ctx.svc.render.render(
         "dangky_mau", {{"village_example", ctx.unit->villages.empty() ? std::string("…") : ctx.unit->villages.front()}}));
     return;

@@ -235,3 +235,19 @@ TEST_CASE("dispatch: a config leader's display name is learnt from their first m
   auto name = f.db().db().execAndGet("SELECT display_name FROM members WHERE user_id = 'admin-1'").getString();
   CHECK(name == "Người dùng admin-1");
 }
+
+TEST_CASE("dangky: after '/dangky' alone, the form may come line by line in separate messages") {
+  test::dispatch_fixture f;
+  f.priv("admin-1", "/dangky", local(2026, 11, 25, 9));
+  CHECK(has(f.take_one(), "Họ tên:"));
+  f.priv("admin-1", "Họ tên: Nguyễn Văn Tư", local(2026, 11, 25, 9, 1));
+  CHECK(has(f.take_one(), "Năm sinh"));  // what is still missing
+  f.priv("admin-1", "Năm sinh: 1938\nThôn: Đông Hải\nĐịa chỉ: xóm 3", local(2026, 11, 25, 9, 2));
+  CHECK(has(f.take_one(), "Đối tượng"));
+  CHECK(f.count("requests") == 0);
+  f.priv("admin-1", "Đối tượng: thương binh; Thủ tục: chứng thực chữ ký", local(2026, 11, 25, 9, 3));
+  auto out = f.take();
+  REQUIRE(out.size() == 2);  // the reply, and the announcement in the group
+  CHECK(has(out[0].text, "#1"));
+  CHECK(f.count("requests") == 1);
+}
