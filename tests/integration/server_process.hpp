@@ -59,16 +59,17 @@ inline http_answer http_call(unsigned short port, const std::string& method, con
   return {static_cast<int>(res.result_int()), res.body()};
 }
 
-/// The `tannha serve` child process.
+/// `tannha serve` (or `poll`) as a child process.
 class server_process {
  public:
-  /// Writes `config_toml` (with "@DB@" replaced by a database path in `dir`) and starts the
-  /// server with it; waits until it logs the port it listens on.
-  server_process(const temp_dir& dir, std::string config_toml, std::vector<std::string> extra_args = {})
+  /// Writes `config_toml` (with "@DB@" replaced by a database path in `dir`) and starts
+  /// `tannha command --config …` with it; waits until it logs the port it listens on.
+  server_process(const temp_dir& dir, std::string config_toml, std::vector<std::string> extra_args = {},
+                 const std::string& command = "serve")
       : db_path_(dir.file("tannha.db")), config_path_(dir.file("config.toml")) {
     config_toml = std::regex_replace(config_toml, std::regex("@DB@"), db_path_);
     std::ofstream(config_path_) << config_toml;
-    start(std::move(extra_args));
+    start(command, std::move(extra_args));
   }
   ~server_process() { stop(); }
   server_process(const server_process&) = delete;
@@ -77,6 +78,7 @@ class server_process {
   unsigned short port() const { return port_; }
   const std::string& db_path() const { return db_path_; }
   const std::string& config_path() const { return config_path_; }
+  pid_t pid() const { return pid_; }
 
   /// Everything the server wrote to stderr so far.
   std::string log() const {
@@ -84,10 +86,11 @@ class server_process {
     return log_;
   }
 
-  /// Sends SIGTERM and waits; returns the exit status (or -1 when it had to be killed).
+  /// Sends SIGTERM (unless terminate() did) and waits up to 15 s; returns the exit status
+  /// (or -1 when it had to be killed).
   int stop() {
     if (pid_ <= 0) return exit_code_;
-    ::kill(pid_, SIGTERM);
+    if (!term_sent_) ::kill(pid_, SIGTERM);
     int status = 0;
     for (int i = 0; i < 150; ++i) {
       if (::waitpid(pid_, &status, WNOHANG) == pid_) {
@@ -107,6 +110,14 @@ class server_process {
     return exit_code_;
   }
 
+  /// Sends SIGTERM without waiting (stop() then waits).
+  void terminate() {
+    if (pid_ > 0 && !term_sent_) {
+      ::kill(pid_, SIGTERM);
+      term_sent_ = true;
+    }
+  }
+
   /// Kills without warning (crash tests).
   void kill9() {
     if (pid_ <= 0) return;
@@ -119,7 +130,7 @@ class server_process {
   }
 
  private:
-  void start(std::vector<std::string> extra_args) {
+  void start(const std::string& command, std::vector<std::string> extra_args) {
     int fds[2];
     if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
     posix_spawn_file_actions_t actions;
@@ -127,7 +138,7 @@ class server_process {
     posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
     posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
     posix_spawn_file_actions_addclose(&actions, fds[0]);
-    std::vector<std::string> args = {TANNHA_BINARY, "serve", "--config", config_path_};
+    std::vector<std::string> args = {TANNHA_BINARY, command, "--config", config_path_};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -168,6 +179,7 @@ class server_process {
   std::string db_path_;
   std::string config_path_;
   pid_t pid_ = -1;
+  bool term_sent_ = false;
   int exit_code_ = 0;
   unsigned short port_ = 0;
   std::thread reader_;
