@@ -3,9 +3,13 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <charconv>
+#include <condition_variable>
+#include <mutex>
 #include <span>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "domain/embedded_file.hpp"
@@ -35,7 +39,83 @@ std::vector<migration> sorted_migrations() {
   return out;
 }
 
+// WAL frames after which a checkpoint is asked for (SQLite's own default), and after which the
+// committing thread does one itself because the background one is not keeping up.
+constexpr int checkpoint_frames = 1000;
+constexpr int inline_checkpoint_frames = 20000;
+
 }  // namespace
+
+/// Copies the WAL back into the database file on a thread and connection of its own. A
+/// checkpoint fsyncs the WAL and the database file (milliseconds each on a slow disk); done
+/// inline, as SQLite does by default, it stalls the one thread that answers every webhook.
+/// Durability is unchanged: a commit is in the WAL either way. The thread starts on the first
+/// request, so short-lived connections (CLI, tests) never start one.
+class wal_checkpointer {
+ public:
+  explicit wal_checkpointer(std::string path) : path_(std::move(path)) {}
+  ~wal_checkpointer() {
+    {
+      std::lock_guard lock(m_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    if (thread_.joinable()) thread_.join();
+  }
+  wal_checkpointer(const wal_checkpointer&) = delete;
+  wal_checkpointer& operator=(const wal_checkpointer&) = delete;
+
+  void request() {
+    {
+      std::lock_guard lock(m_);
+      wanted_ = true;
+      if (!thread_.joinable() && !stop_) thread_ = std::thread([this] { run(); });
+    }
+    cv_.notify_one();
+  }
+
+  /// sqlite3_wal_hook callback: runs after each commit with the WAL's size in frames.
+  static int on_commit(void* self, sqlite3* db, const char* name, int frames) {
+    if (frames >= inline_checkpoint_frames) {
+      sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    } else if (frames >= checkpoint_frames) {
+      static_cast<wal_checkpointer*>(self)->request();
+    }
+    return SQLITE_OK;
+  }
+
+ private:
+  void run() {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+      sqlite3_close(db);
+      return;  // the committing thread's inline fallback still bounds the WAL
+    }
+    sqlite3_exec(db, "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr);
+    std::unique_lock lock(m_);
+    while (!stop_) {
+      cv_.wait(lock, [&] { return stop_ || wanted_; });
+      if (stop_) break;
+      wanted_ = false;
+      lock.unlock();
+      // PASSIVE: never waits for or blocks the writer; frames it cannot copy yet stay for the
+      // next round.
+      sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      lock.lock();
+      // At most one round every 20 ms, so a reader that pins the WAL does not make it spin.
+      cv_.wait_for(lock, std::chrono::milliseconds(20), [&] { return stop_; });
+    }
+    lock.unlock();
+    sqlite3_close(db);
+  }
+
+  std::string path_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  bool wanted_ = false;
+  bool stop_ = false;
+  std::thread thread_;
+};
 
 database::database(const std::string& path, bool migrate_now)
     : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX, 5000) {
@@ -44,7 +124,19 @@ database::database(const std::string& path, bool migrate_now)
   db_.exec("PRAGMA journal_mode=WAL");
   db_.exec("PRAGMA synchronous=NORMAL");
   db_.exec("PRAGMA foreign_keys=ON");
+  // A file database checkpoints from a thread of its own (replaces wal_autocheckpoint).
+  const char* file = sqlite3_db_filename(db_.getHandle(), "main");
+  if (file && *file && db_.execAndGet("PRAGMA journal_mode").getString() == "wal") {
+    checkpointer_ = std::make_unique<wal_checkpointer>(file);
+    sqlite3_wal_hook(db_.getHandle(), &wal_checkpointer::on_commit, checkpointer_.get());
+  }
   if (migrate_now) migrate();
+}
+
+database::~database() {
+  // The hook must not reach a checkpointer that is gone; the closing connection checkpoints.
+  if (checkpointer_) sqlite3_wal_hook(db_.getHandle(), nullptr, nullptr);
+  checkpointer_.reset();
 }
 
 int database::schema_version() {

@@ -35,6 +35,9 @@ class database {
  public:
   /// Opens (creating if needed) and migrates the database at `path` (":memory:" allowed).
   explicit database(const std::string& path, bool migrate = true);
+  ~database();
+  database(const database&) = delete;
+  database& operator=(const database&) = delete;
 
   /// Applies the embedded numbered migrations newer than PRAGMA user_version, each in a
   /// transaction; returns how many were applied.
@@ -51,6 +54,7 @@ class database {
  private:
   SQLite::Database db_;
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache_;
+  std::unique_ptr<class wal_checkpointer> checkpointer_;  // file databases: WAL checkpoints off this thread
 };
 
 /// True for SQLite faults that a later retry may cure (busy, locked, disk full, I/O).
