@@ -13,20 +13,13 @@
 #include "storage/audit_log.hpp"
 #include "storage/report_repository.hpp"
 #include "storage/unit_repository.hpp"
+#include "handlers/text.hpp"
 
 namespace tannha::bot {
 
 namespace {
 
-std::string join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (i) out += sep;
-    out += v[i];
-  }
-  return out;
-}
-
+using handlers::join;
 sheet_cell day_cell(const std::string& iso) {
   if (auto d = domain::parse_iso_date(iso)) return *d;
   return std::monostate{};

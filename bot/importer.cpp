@@ -59,15 +59,7 @@ bool ignored_column(const std::string& label) {
   return c == "stt" || c == "tt" || c == "sothutu";
 }
 
-std::string join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (i) out += sep;
-    out += v[i];
-  }
-  return out;
-}
-
+using handlers::join;
 // The first standalone 4-digit number: "1938", "12/03/1938", "1938 (87 tuổi)".
 std::optional<int> year_in(const std::string& s) {
   auto digit = [&](std::size_t k) { return k < s.size() && s[k] >= '0' && s[k] <= '9'; };

@@ -31,15 +31,6 @@ std::string decimal(double v) {
   return s;
 }
 
-std::string join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (i) out += sep;
-    out += v[i];
-  }
-  return out;
-}
-
 // What an overdue line says about the deadline that was missed.
 std::string overdue_detail(const domain::overdue_item& it) {
   switch (it.kind) {

@@ -24,15 +24,6 @@ using nlohmann::json;
 // ---------------------------------------------------------------------------------------------
 // Small text helpers
 
-std::string join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (i) out += sep;
-    out += v[i];
-  }
-  return out;
-}
-
 // Whole-word containment on folded text ("le thi hoa" contains "hoa", not "oa").
 bool contains_words(std::string_view hay, std::string_view needle) {
   if (needle.empty()) return false;

@@ -39,15 +39,6 @@ constexpr action every_action[] = {
 // JSON null for an empty string, so that a template section on it is plainly skipped.
 json opt(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
-std::string join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (i) out += sep;
-    out += v[i];
-  }
-  return out;
-}
-
 // Whitespace-separated words of the (NFC) arguments, as typed.
 std::vector<std::string> words(std::string_view s) {
   std::vector<std::string> out;

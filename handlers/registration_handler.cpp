@@ -50,15 +50,6 @@ parsed_form form_from_json(const std::string& body) {
   return f;
 }
 
-std::string join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (i) out += sep;
-    out += v[i];
-  }
-  return out;
-}
-
 json lookup_problem(std::string_view what, std::string_view what_lower, const lookup_miss& miss,
                     const std::vector<std::string>& choices = {}) {
   return {{"lookup", true},

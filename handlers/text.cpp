@@ -258,4 +258,13 @@ std::vector<std::string> split_by_utf16(std::string_view s, std::size_t max_unit
   return pieces;
 }
 
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
 }  // namespace tannha::handlers

@@ -25,6 +25,9 @@ std::string trim(std::string_view s);
 /// Splits on a delimiter, keeping empty parts.
 std::vector<std::string> split(std::string_view s, char delim);
 
+/// Joins parts with a separator ("a, b, c").
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+
 /// Number of UTF-16 code units of UTF-8 text (how Zalo counts message length).
 std::size_t utf16_length(std::string_view s);
 
