@@ -1,8 +1,10 @@
 #include "handlers/suggest.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 #include <string_view>
+#include <unordered_map>
 
 #include "handlers/text.hpp"
 
@@ -31,6 +33,20 @@ prepared prepare(std::string_view text) {
   p.bounds.push_back(p.compact.size());
   p.length = code_points(p.compact).size();
   return p;
+}
+
+/// Candidate keys repeat on every call (the catalog's names and aliases, a unit's villages):
+/// each is folded once per thread. The caller empties the cache only between matches, so the
+/// references handed out stay valid for one match().
+std::unordered_map<std::string, prepared>& key_cache() {
+  thread_local std::unordered_map<std::string, prepared> cache;
+  return cache;
+}
+
+const prepared& prepare_key(const std::string& key) {
+  auto& cache = key_cache();
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  return cache.emplace(key, prepare(key)).first->second;
 }
 
 /// Whether `inner`'s words appear, whole and in order, inside `outer` (compared compactly so
@@ -94,11 +110,12 @@ match_result match(std::string_view typed, const std::vector<candidate>& candida
   const prepared t = prepare(typed);
   if (t.compact.empty()) return r;
 
-  std::vector<std::vector<prepared>> keys(candidates.size());
+  if (key_cache().size() > 4096) key_cache().clear();
+  std::vector<std::vector<std::reference_wrapper<const prepared>>> keys(candidates.size());
   for (std::size_t i = 0; i < candidates.size(); ++i)
     for (const auto& k : candidates[i].keys) {
-      prepared p = prepare(k);
-      if (!p.compact.empty()) keys[i].push_back(std::move(p));
+      const prepared& p = prepare_key(k);
+      if (!p.compact.empty()) keys[i].push_back(std::cref(p));
     }
 
   // 1. Exact folded equality with some key.
@@ -123,7 +140,7 @@ match_result match(std::string_view typed, const std::vector<candidate>& candida
   std::vector<scored> containing;
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     std::size_t best = std::numeric_limits<std::size_t>::max();
-    for (const auto& k : keys[i])
+    for (const prepared& k : keys[i])
       if (contains_whole_words(k, t) || contains_whole_words(t, k)) {
         const std::size_t diff = k.length > t.length ? k.length - t.length : t.length - k.length;
         best = std::min(best, diff);
@@ -149,7 +166,7 @@ match_result match(std::string_view typed, const std::vector<candidate>& candida
     bool plausible = false;
     std::size_t best_d = std::numeric_limits<std::size_t>::max();
     std::size_t best_shared = 0;
-    for (const auto& k : keys[i]) {
+    for (const prepared& k : keys[i]) {
       // The length difference bounds the distance from below; past the threshold the
       // (quadratic) distance cannot make the key plausible, so a long paste stays cheap.
       const std::size_t gap = k.length > t.length ? k.length - t.length : t.length - k.length;
