@@ -98,6 +98,9 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
       cfg.server, *kind, cfg.platform.webhook_secret,
       [&](const handlers::incoming_message& m) { return disp.handle(m, clk.now()); },
       [&] { return db->healthy(); }, stats);
+  app.set_batch_dispatch([&](std::span<const handlers::incoming_message* const> msgs) {
+    return disp.handle_batch(msgs, clk.now());
+  });
   http_server server(ioc, app, cfg.server);
 
   http_client client(ioc.get_executor());

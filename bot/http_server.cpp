@@ -134,6 +134,15 @@ std::optional<http_response> webhook_app::check_header(const http::request_heade
 }
 
 http_response webhook_app::handle(const http_request& req) {
+  auto step = accept(req);
+  if (auto* res = std::get_if<http_response>(&step)) return std::move(*res);
+  auto& pending = std::get<pending_update>(step);
+  pending_update* one[] = {&pending};
+  dispatch_pending(one);
+  return std::move(pending.response);
+}
+
+webhook_step webhook_app::accept(const http_request& req) {
   auto path = path_of(req.target());
   unsigned v = req.version();
   bool ka = req.keep_alive();
@@ -145,19 +154,21 @@ http_response webhook_app::handle(const http_request& req) {
       metrics_.observe("webhook_seconds", d.count());
       return r;
     };
-    if (auto early = check_header(req.base())) return *early;
+    if (auto early = check_header(req.base())) return std::move(*early);
     if (req.body().size() > cfg_.body_limit) return error_response(http::status::payload_too_large, v);
 
-    switch (process_update(req.body(), "webhook")) {
-      case update_result::malformed:
+    auto decoded = decode(req.body(), "webhook");
+    if (auto* r = std::get_if<update_result>(&decoded)) {
+      if (*r == update_result::malformed)
         return timed(answer(http::status::bad_request, v, ka, "{\"ok\":false}", "application/json"));
-      case update_result::failed:
-        return timed(answer(http::status::internal_server_error, v, false, "{\"ok\":false}", "application/json"));
-      case update_result::ignored:
-      case update_result::dispatched:
-        break;
+      return timed(answer(http::status::ok, v, ka, "{\"ok\":true}", "application/json"));
     }
-    return timed(answer(http::status::ok, v, ka, "{\"ok\":true}", "application/json"));
+    pending_update p;
+    p.message = std::move(std::get<handlers::incoming_message>(decoded));
+    p.version = v;
+    p.keep_alive = ka;
+    p.started = started;
+    return p;
   }
 
   if (path == "/healthz") {
@@ -196,7 +207,24 @@ http_response webhook_app::handle(const http_request& req) {
   return answer(http::status::not_found, v, ka, "404 Not Found\n", "text/plain; charset=utf-8");
 }
 
-update_result webhook_app::process_update(std::string_view body, std::string_view source) {
+void webhook_app::dispatch_pending(std::span<pending_update* const> batch) {
+  std::vector<const handlers::incoming_message*> msgs;
+  msgs.reserve(batch.size());
+  for (auto* p : batch) msgs.push_back(&p->message);
+  auto results = dispatch_all(msgs, "webhook");
+  auto now = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    auto& p = *batch[i];
+    std::chrono::duration<double> d = now - p.started;
+    metrics_.observe("webhook_seconds", d.count());
+    p.response = results[i] == update_result::failed
+                     ? answer(http::status::internal_server_error, p.version, false, "{\"ok\":false}", "application/json")
+                     : answer(http::status::ok, p.version, p.keep_alive, "{\"ok\":true}", "application/json");
+  }
+}
+
+std::variant<update_result, handlers::incoming_message> webhook_app::decode(std::string_view body,
+                                                                            std::string_view source) {
   auto decoded = decode_update(kind_, body);
   if (decoded.how == decode_how::malformed) {
     count_update("malformed");
@@ -210,43 +238,84 @@ update_result webhook_app::process_update(std::string_view body, std::string_vie
                         {"reason", decoded.reason}});
     return update_result::ignored;
   }
+  return std::move(decoded.message);
+}
 
-  const auto& msg = decoded.message;
+update_result webhook_app::process_update(std::string_view body, std::string_view source) {
+  auto decoded = decode(body, source);
+  if (auto* r = std::get_if<update_result>(&decoded)) return *r;
+  const handlers::incoming_message* one[] = {&std::get<handlers::incoming_message>(decoded)};
+  return dispatch_all(one, source).front();
+}
+
+std::vector<update_result> webhook_app::dispatch_all(std::span<const handlers::incoming_message* const> msgs,
+                                                     std::string_view source) {
+  std::vector<update_result> results(msgs.size(), update_result::failed);
+  std::vector<std::optional<handlers::dispatch_outcome>> outcomes(msgs.size());
   auto started = std::chrono::steady_clock::now();
-  handlers::dispatch_outcome outcome{};
-  try {
-    std::lock_guard lock(dispatch_mutex_);
-    if (!dispatch_) throw std::logic_error("no dispatcher");
-    outcome = dispatch_(msg);
-  } catch (const std::exception& e) {
+  auto fault = [&](std::size_t i, const char* what) {
     // The message may hold user text: log only what kind of fault it was.
-    log_error("dispatch_failed", {{"platform", msg.platform}, {"source", source}, {"update_id", msg.update_id},
-                                  {"exception", typeid(e).name()}});
-    count_update("failed");
-    return update_result::failed;
-  } catch (...) {
-    log_error("dispatch_failed", {{"platform", msg.platform}, {"source", source}, {"update_id", msg.update_id},
-                                  {"exception", "unknown"}});
-    count_update("failed");
-    return update_result::failed;
+    log_error("dispatch_failed", {{"platform", msgs[i]->platform}, {"source", source},
+                                  {"update_id", msgs[i]->update_id}, {"exception", what}});
+  };
+  {
+    std::lock_guard lock(dispatch_mutex_);
+    if (batch_dispatch_ && msgs.size() > 1) {
+      // One transaction for all: if it fails, none was kept and every one is answered 500.
+      try {
+        auto got = batch_dispatch_(msgs);
+        for (std::size_t i = 0; i < msgs.size() && i < got.size(); ++i) outcomes[i] = got[i];
+      } catch (const std::exception& e) {
+        for (std::size_t i = 0; i < msgs.size(); ++i) fault(i, typeid(e).name());
+      } catch (...) {
+        for (std::size_t i = 0; i < msgs.size(); ++i) fault(i, "unknown");
+      }
+    } else {
+      for (std::size_t i = 0; i < msgs.size(); ++i) {
+        try {
+          if (batch_dispatch_) {
+            const handlers::incoming_message* one[] = {msgs[i]};
+            outcomes[i] = batch_dispatch_(one).at(0);
+          } else if (dispatch_) {
+            outcomes[i] = dispatch_(*msgs[i]);
+          } else {
+            throw std::logic_error("no dispatcher");
+          }
+        } catch (const std::exception& e) {
+          fault(i, typeid(e).name());
+        } catch (...) {
+          fault(i, "unknown");
+        }
+      }
+    }
   }
   std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-  auto name = outcome_name(outcome);
-  count_update(name);
-  log_info("update", {{"result", name}, {"platform", msg.platform}, {"source", source}, {"update_id", msg.update_id},
-                      {"group", msg.is_group}, {"ms", static_cast<long long>(took.count() * 1000)}});
-  // Processed, unknown-chat and failed updates may have queued replies (an answer, a "not set
-  // up" note, an apology): wake the relay.
-  bool may_have_replies = outcome != handlers::dispatch_outcome::duplicate &&
-                          outcome != handlers::dispatch_outcome::ignored;
+  bool may_have_replies = false;
+  for (std::size_t i = 0; i < msgs.size(); ++i) {
+    const auto& msg = *msgs[i];
+    if (!outcomes[i]) {
+      count_update("failed");
+      continue;
+    }
+    auto outcome = *outcomes[i];
+    auto name = outcome_name(outcome);
+    count_update(name);
+    log_info("update", {{"result", name}, {"platform", msg.platform}, {"source", source}, {"update_id", msg.update_id},
+                        {"group", msg.is_group}, {"ms", static_cast<long long>(took.count() * 1000)}});
+    results[i] = update_result::dispatched;
+    // Processed, unknown-chat and failed updates may have queued replies (an answer, a "not
+    // set up" note, an apology).
+    may_have_replies = may_have_replies || (outcome != handlers::dispatch_outcome::duplicate &&
+                                            outcome != handlers::dispatch_outcome::ignored);
+  }
   if (may_have_replies && on_dispatched_) {
     try {
-      on_dispatched_();
+      on_dispatched_();  // wake the relay once for the lot
     } catch (...) {
       // A failed wake-up only delays sending until the relay's next poll.
     }
   }
-  return update_result::dispatched;
+  return results;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -336,6 +405,40 @@ void http_server::do_stop() {
     if (!s.busy && s.stream) s.stream->socket().close(ec);
   }
   log_info("http_stopping", {{"connections", active_.load()}});
+}
+
+awaitable<void> http_server::dispatch_soon(pending_update& p) {
+  // Group commit: updates whose bodies arrived in the same turn of the event loop are
+  // dispatched together by one posted flush(), in one transaction, and each 200 is written
+  // only after that commit. With one request at a time the flush runs at once, so a lone
+  // update waits for nothing.
+  asio::steady_timer done(ioc_, asio::steady_timer::time_point::max());
+  queue_.push_back({&p, &done});
+  if (!flush_posted_) {
+    flush_posted_ = true;
+    asio::post(ioc_, [this] { flush(); });
+  }
+  co_await done.async_wait(as_tuple_awaitable);
+}
+
+void http_server::flush() {
+  flush_posted_ = false;
+  auto waiting = std::move(queue_);
+  queue_.clear();
+  // A bounded batch keeps one transaction's latency bounded when many connections are busy.
+  constexpr std::size_t max_batch = 128;
+  for (std::size_t first = 0; first < waiting.size(); first += max_batch) {
+    std::vector<pending_update*> batch;
+    for (std::size_t i = first; i < std::min(waiting.size(), first + max_batch); ++i) batch.push_back(waiting[i].update);
+    try {
+      app_.dispatch_pending(batch);
+    } catch (const std::exception& e) {
+      // Out of memory or the like: nothing is known to be kept, so the platform redelivers.
+      log_error("flush_failed", {{"exception", typeid(e).name()}, {"updates", batch.size()}});
+      for (auto* p : batch) p->response = app_.error_response(http::status::internal_server_error, p->version);
+    }
+  }
+  for (auto& w : waiting) w.done->cancel();
 }
 
 awaitable<void> http_server::listen() {
@@ -429,7 +532,14 @@ awaitable<void> http_server::session(tcp::socket socket) {
         close_after = true;
       } else {
         body_read = true;
-        res = app_.handle(parser.get());
+        auto step = app_.accept(parser.get());
+        if (auto* ready = std::get_if<http_response>(&step)) {
+          res = std::move(*ready);
+        } else {
+          auto& pending = std::get<pending_update>(step);
+          co_await dispatch_soon(pending);
+          res = std::move(pending.response);
+        }
       }
     }
     if (stopping_ || close_after || !res.keep_alive()) {

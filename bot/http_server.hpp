@@ -6,12 +6,16 @@
 #include <list>
 #include <mutex>
 #include <optional>
+#include <span>
+#include <variant>
+#include <vector>
 #include <string>
 #include <string_view>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -40,17 +44,37 @@ enum class update_result {
   failed,      ///< the dispatcher threw (database busy or full): nothing kept, deliver again (500)
 };
 
+/// A webhook post that passed every check and decoded to an update, waiting for the
+/// dispatcher (the server gathers these into one transaction: group commit).
+struct pending_update {
+  handlers::incoming_message message;
+  unsigned version = 11;
+  bool keep_alive = true;
+  std::chrono::steady_clock::time_point started{};
+  http_response response;  ///< the answer, set by webhook_app::dispatch_pending()
+};
+
+/// What webhook_app::accept() decided: the answer now, or an update to dispatch first.
+using webhook_step = std::variant<http_response, pending_update>;
+
 /// The webhook's logic as a plain function of a request (DESIGN §8), free of sockets so it is
 /// tested by building requests directly. The server calls check_header() before reading a body.
 class webhook_app {
  public:
   /// Processes one decoded update; may throw on unexpected faults (answered with 500).
   using dispatch_fn = std::function<handlers::dispatch_outcome(const handlers::incoming_message&)>;
+  /// Processes several decoded updates in one transaction; outcomes in order. Throws (and then
+  /// nothing was kept) when the database cannot be written.
+  using batch_dispatch_fn = std::function<std::vector<handlers::dispatch_outcome>(
+      std::span<const handlers::incoming_message* const>)>;
 
   /// `secret` empty: only the console platform accepts unauthenticated posts; zalo/telegram
   /// then refuse every post (401), since running without a secret is a misconfiguration.
   webhook_app(server_config cfg, platform_kind kind, std::string secret, dispatch_fn dispatch,
               std::function<bool()> healthy, metrics& m);
+
+  /// Dispatches batches with one call (one commit) instead of one dispatch_fn call each.
+  void set_batch_dispatch(batch_dispatch_fn f) { batch_dispatch_ = std::move(f); }
 
   /// Called after an update was processed (the relay's notify(), so replies go out at once).
   void set_on_dispatched(std::function<void()> f) { on_dispatched_ = std::move(f); }
@@ -63,8 +87,17 @@ class webhook_app {
   /// The server calls it before reading any body byte.
   std::optional<http_response> check_header(const http::request_header<>& h);
 
-  /// Answers one complete request: webhook, /healthz, /metrics, or 404.
+  /// Answers one complete request: webhook, /healthz, /metrics, or 404. The same as accept()
+  /// followed, for an update, by dispatch_pending() of it alone.
   http_response handle(const http_request& req);
+
+  /// The first half of handle(): every answer that needs no dispatch (errors, ignored updates,
+  /// /healthz, /metrics, 404), or the decoded update to dispatch.
+  webhook_step accept(const http_request& req);
+
+  /// The second half: dispatches the updates (one transaction when a batch dispatcher is set)
+  /// and sets each one's response — 200 once committed, 500 when nothing could be kept.
+  void dispatch_pending(std::span<pending_update* const> batch);
 
   /// Decodes one update body and passes it to the dispatcher: the one path of every update,
   /// whether posted to the webhook or fetched by polling. Counts it in updates_total, writes
@@ -83,12 +116,18 @@ class webhook_app {
                        std::string_view content_type);
   std::optional<std::string_view> secret_header(const http::request_header<>& h) const;
   void count_update(std::string_view result);
+  /// Decodes a body: the result when there is nothing to dispatch (malformed, ignored).
+  std::variant<update_result, handlers::incoming_message> decode(std::string_view body, std::string_view source);
+  /// Dispatches decoded updates, counts and logs each, wakes the relay; results in order.
+  std::vector<update_result> dispatch_all(std::span<const handlers::incoming_message* const> msgs,
+                                          std::string_view source);
 
   server_config cfg_;
   platform_kind kind_;
   bool secret_empty_;
   unsigned char secret_digest_[32]{};
   dispatch_fn dispatch_;
+  batch_dispatch_fn batch_dispatch_;
   std::function<bool()> healthy_;
   std::function<void()> on_dispatched_;
   metrics& metrics_;
@@ -128,7 +167,16 @@ class http_server {
     std::chrono::steady_clock::time_point idle_since{};  // when it began waiting for a request
   };
 
+  struct waiting_update {
+    pending_update* update;
+    boost::asio::steady_timer* done;  // cancelled when the update's response is set
+  };
+
   boost::asio::awaitable<void> listen();
+  /// Queues a decoded update for the next flush() and waits until it has its response.
+  boost::asio::awaitable<void> dispatch_soon(pending_update& p);
+  /// Dispatches every queued update, in batches of one transaction each.
+  void flush();
   boost::asio::awaitable<void> session(boost::asio::ip::tcp::socket socket);
   void do_stop();
   void shed_idle();
@@ -140,6 +188,8 @@ class http_server {
   std::atomic<std::size_t> active_{0};
   bool stopping_ = false;
   std::list<session_entry> sessions_;  // touched only on the io_context's thread
+  std::vector<waiting_update> queue_;  // updates waiting for the next flush(), same thread
+  bool flush_posted_ = false;
 };
 
 }  // namespace tannha::bot

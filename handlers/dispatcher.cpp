@@ -54,6 +54,8 @@ struct dispatcher::impl {
         outbox(d, [n = options.max_text_units](std::string_view text) { return split_by_utf16(text, n); }),
         updates(d) {}
 
+  /// One update inside the caller's write transaction, in a savepoint of its own.
+  dispatch_outcome handle_one(const incoming_message& msg, domain::instant now);
   dispatch_outcome route(context& ctx);
   void run_command(context& ctx, const parsed_command& cmd);
 };
@@ -91,15 +93,21 @@ void remember_name(context& ctx) {
 }  // namespace
 
 dispatch_outcome dispatcher::handle(const incoming_message& msg, domain::instant now) {
-  auto& m = *impl_;
+  const incoming_message* one[] = {&msg};
+  return handle_batch(one, now).front();
+}
+
+dispatch_outcome dispatcher::impl::handle_one(const incoming_message& msg, domain::instant now) {
   try {
-    storage::write_transaction tx(m.db);
-    if (!msg.update_id.empty() && !m.updates.record(msg.platform, msg.update_id, now))
+    storage::savepoint sp(db);
+    if (!msg.update_id.empty() && !updates.record(msg.platform, msg.update_id, now)) {
+      sp.release();
       return dispatch_outcome::duplicate;
-    context ctx{m.svc, msg, now, nullptr, std::nullopt, {}};
-    auto outcome = m.route(ctx);
-    for (const auto& o : ctx.out) m.outbox.enqueue(o.chat_id, o.text, now);
-    tx.commit();
+    }
+    context ctx{svc, msg, now, nullptr, std::nullopt, {}};
+    auto outcome = route(ctx);
+    for (const auto& o : ctx.out) outbox.enqueue(o.chat_id, o.text, now);
+    sp.release();
     return outcome;
   } catch (const SQLite::Exception& e) {
     if (storage::is_transient(e)) throw;
@@ -108,13 +116,24 @@ dispatch_outcome dispatcher::handle(const incoming_message& msg, domain::instant
     // The message may quote user text: log the type of fault only.
     std::cerr << "level=error event=dispatch_failed kind=exception\n";
   }
-  // Nothing of the failed attempt was kept; record the update so a redelivery does not loop,
-  // and tell the sender plainly that nothing was recorded.
-  storage::write_transaction tx(m.db);
-  if (!msg.update_id.empty()) m.updates.record(msg.platform, msg.update_id, now);
-  if (!msg.chat_id.empty()) m.outbox.enqueue(msg.chat_id, m.render.render("loi_he_thong"), now);
-  tx.commit();
+  // Nothing of the failed attempt was kept (its savepoint was rolled back); record the update
+  // so a redelivery does not loop, and tell the sender plainly that nothing was recorded.
+  storage::savepoint sp(db);
+  if (!msg.update_id.empty()) updates.record(msg.platform, msg.update_id, now);
+  if (!msg.chat_id.empty()) outbox.enqueue(msg.chat_id, render.render("loi_he_thong"), now);
+  sp.release();
   return dispatch_outcome::failed;
+}
+
+std::vector<dispatch_outcome> dispatcher::handle_batch(std::span<const incoming_message* const> msgs,
+                                                       domain::instant now) {
+  auto& m = *impl_;
+  std::vector<dispatch_outcome> outcomes;
+  outcomes.reserve(msgs.size());
+  storage::write_transaction tx(m.db);
+  for (const auto* msg : msgs) outcomes.push_back(m.handle_one(*msg, now));
+  tx.commit();
+  return outcomes;
 }
 
 dispatch_outcome dispatcher::impl::route(context& ctx) {

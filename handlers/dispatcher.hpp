@@ -2,6 +2,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,12 @@ class dispatcher {
   /// written at all (busy, disk full) throws, so the caller answers 500 and the platform
   /// redelivers.
   dispatch_outcome handle(const incoming_message& msg, domain::instant now);
+
+  /// Processes several updates in ONE write transaction (group commit: one COMMIT, one WAL
+  /// sync point for the lot), each in its own savepoint so a fault in one undoes only that one
+  /// (it gets the apology, as in handle()). Outcomes are in the order of `msgs`. A database
+  /// that cannot be written throws, and then none of them was kept.
+  std::vector<dispatch_outcome> handle_batch(std::span<const incoming_message* const> msgs, domain::instant now);
 
   const std::vector<domain::unit>& units() const;
   /// Called with the action of every recognised command (for metrics).

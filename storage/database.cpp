@@ -199,4 +199,28 @@ void write_transaction::commit() {
   done_ = true;
 }
 
+savepoint::savepoint(database& d) : d_(d) { d_.prepared("SAVEPOINT one_update")->exec(); }
+
+savepoint::~savepoint() {
+  try {
+    rollback();
+  } catch (...) {
+    // The enclosing transaction's rollback undoes it anyway.
+  }
+}
+
+void savepoint::release() {
+  if (done_) return;
+  d_.prepared("RELEASE one_update")->exec();
+  done_ = true;
+}
+
+void savepoint::rollback() {
+  if (done_) return;
+  done_ = true;
+  // ROLLBACK TO keeps the savepoint open: release it so savepoints do not nest up.
+  d_.prepared("ROLLBACK TO one_update")->exec();
+  d_.prepared("RELEASE one_update")->exec();
+}
+
 }  // namespace tannha::storage

@@ -74,4 +74,22 @@ class write_transaction {
   bool done_ = false;
 };
 
+/// RAII savepoint inside a write transaction: one update of a batch, undone alone (ROLLBACK
+/// TO) unless release() is called, while the batch's other updates stay in the transaction.
+class savepoint {
+ public:
+  explicit savepoint(database& d);
+  ~savepoint();
+  savepoint(const savepoint&) = delete;
+  savepoint& operator=(const savepoint&) = delete;
+  /// Keeps the savepoint's changes in the enclosing transaction.
+  void release();
+  /// Undoes the savepoint's changes now (the destructor does it too).
+  void rollback();
+
+ private:
+  database& d_;
+  bool done_ = false;
+};
+
 }  // namespace tannha::storage

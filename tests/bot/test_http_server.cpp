@@ -270,3 +270,41 @@ TEST_CASE("http server: start reports a bad listen address as a failure") {
   auto r = server.start();
   CHECK_FALSE(r.has_value());
 }
+
+TEST_CASE("http server: posts that arrive while a commit runs are committed together, each answered 200") {
+  server_fixture s;
+  std::vector<std::size_t> batches;  // read after the server's thread is done with them
+  std::atomic<bool> first{true};
+  s.app.set_batch_dispatch([&](std::span<const handlers::incoming_message* const> msgs) {
+    // The first commit is slow: the posts sent meanwhile wait in their sockets.
+    if (first.exchange(false)) std::this_thread::sleep_for(300ms);
+    {
+      std::lock_guard lock(s.mu);
+      batches.push_back(msgs.size());
+      s.dispatched += static_cast<int>(msgs.size());
+    }
+    return std::vector<handlers::dispatch_outcome>(msgs.size(), handlers::dispatch_outcome::processed);
+  });
+  constexpr int others = 8;
+  client lead(s.port);
+  std::vector<std::unique_ptr<client>> clients;
+  for (int i = 0; i < others; ++i) clients.push_back(std::make_unique<client>(s.port));
+  std::this_thread::sleep_for(100ms);  // every connection accepted (keep-alive, as platforms do)
+  lead.send(webhook_post(zalo_text));
+  std::this_thread::sleep_for(100ms);  // the first commit has begun
+  for (auto& c : clients) c->send(webhook_post(zalo_text));
+  auto res = lead.read();
+  REQUIRE(res.has_value());
+  CHECK(res->result() == http::status::ok);
+  for (auto& c : clients) {
+    auto r = c->read();
+    REQUIRE(r.has_value());
+    CHECK(r->result() == http::status::ok);
+  }
+  CHECK(s.dispatch_count() == 1 + others);
+  std::lock_guard lock(s.mu);
+  REQUIRE(batches.size() >= 2);
+  CHECK(batches.front() == 1);
+  // The eight that queued up behind the slow commit shared fewer commits than there were posts.
+  CHECK(batches.size() < 1 + others);
+}

@@ -209,3 +209,53 @@ TEST_CASE("metrics: label values are escaped and histograms are cumulative") {
   CHECK(text.find("tannha_send_seconds_bucket{le=\"+Inf\"} 3\n") != std::string::npos);
   CHECK(m.histogram_count("send_seconds") == 3);
 }
+
+TEST_CASE("webhook: updates accepted together are dispatched in one call, each answered 200, the relay woken once") {
+  app_fixture f;
+  std::vector<std::size_t> batches;
+  f.app.set_batch_dispatch([&](std::span<const handlers::incoming_message* const> msgs) {
+    batches.push_back(msgs.size());
+    return std::vector<handlers::dispatch_outcome>(msgs.size(), handlers::dispatch_outcome::processed);
+  });
+  auto zalo = fixture("zalo_group_text_toplevel.json");
+  std::vector<pending_update> pending;
+  for (int i = 0; i < 3; ++i) {
+    auto step = f.app.accept(f.post(zalo));
+    REQUIRE(std::holds_alternative<pending_update>(step));
+    pending.push_back(std::move(std::get<pending_update>(step)));
+  }
+  // A malformed body and /healthz are answered at once, without the dispatcher.
+  CHECK(std::get<http_response>(f.app.accept(f.post("{not json"))).result() == http::status::bad_request);
+  CHECK(std::get<http_response>(f.app.accept(f.get("/healthz"))).result() == http::status::ok);
+  std::vector<pending_update*> batch;
+  for (auto& p : pending) batch.push_back(&p);
+  f.app.dispatch_pending(batch);
+  CHECK(batches == std::vector<std::size_t>{3});
+  for (auto& p : pending) {
+    CHECK(p.response.result() == http::status::ok);
+    CHECK(p.response.body() == R"({"ok":true})");
+  }
+  CHECK(f.woken == 1);
+  CHECK(f.m.counter_value("updates_total", {{"result", "processed"}}) == 3);
+}
+
+TEST_CASE("webhook: a batch the database refuses is 500 for every update in it, and the next batch goes on") {
+  app_fixture f;
+  bool refuse = true;
+  f.app.set_batch_dispatch([&](std::span<const handlers::incoming_message* const> msgs) {
+    if (refuse) throw std::runtime_error("database is locked");
+    return std::vector<handlers::dispatch_outcome>(msgs.size(), handlers::dispatch_outcome::processed);
+  });
+  auto zalo = fixture("zalo_group_text_toplevel.json");
+  auto a = std::get<pending_update>(f.app.accept(f.post(zalo)));
+  auto b = std::get<pending_update>(f.app.accept(f.post(zalo)));
+  pending_update* batch[] = {&a, &b};
+  f.app.dispatch_pending(batch);
+  CHECK(a.response.result() == http::status::internal_server_error);
+  CHECK(b.response.result() == http::status::internal_server_error);
+  CHECK_FALSE(a.response.keep_alive());
+  CHECK(f.woken == 0);
+  CHECK(f.m.counter_value("updates_total", {{"result", "failed"}}) == 2);
+  refuse = false;
+  CHECK(f.app.handle(f.post(zalo)).result() == http::status::ok);
+}

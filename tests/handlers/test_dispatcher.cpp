@@ -251,3 +251,81 @@ TEST_CASE("dangky: after '/dangky' alone, the form may come line by line in sepa
   CHECK(has(out[0].text, "#1"));
   CHECK(f.count("requests") == 1);
 }
+
+namespace {
+
+handlers::incoming_message group_message(const std::string& update_id, const std::string& text) {
+  handlers::incoming_message m;
+  m.platform = "zalo";
+  m.update_id = update_id;
+  m.chat_id = "group-bg";
+  m.is_group = true;
+  m.user_id = "admin-1";
+  m.user_name = "Lê Thị Hoa";
+  m.text = text;
+  return m;
+}
+
+std::string form_for(const std::string& name) {
+  return "/dangky\nHọ tên: " + name +
+         "\nNăm sinh: 1940\nThôn: Đông Hải\nĐịa chỉ: xóm 1\nSĐT: 0912 345 678\nĐối tượng: người cao tuổi\n"
+         "Thủ tục: chứng thực chữ ký";
+}
+
+}  // namespace
+
+TEST_CASE("dispatch: a batch commits every update at once, a redelivery inside it changes nothing") {
+  test::dispatch_fixture f;
+  auto a = group_message("b1", form_for("Nguyễn Văn Một"));
+  auto b = group_message("b2", form_for("Trần Thị Hai"));
+  auto again = group_message("b1", form_for("Nguyễn Văn Một"));
+  auto typo = group_message("b3", "/dangki");
+  const handlers::incoming_message* batch[] = {&a, &b, &again, &typo};
+  auto outcomes = f.dispatcher().handle_batch(batch, local(2026, 11, 25, 10));
+  REQUIRE(outcomes.size() == 4);
+  CHECK(outcomes[0] == dispatch_outcome::processed);
+  CHECK(outcomes[1] == dispatch_outcome::processed);
+  CHECK(outcomes[2] == dispatch_outcome::duplicate);
+  CHECK(outcomes[3] == dispatch_outcome::processed);
+  auto sent = f.take();
+  CHECK(f.count("requests") == 2);
+  CHECK(f.count("processed_updates") == 3);
+  // Replies in the order of the updates: #1, #2, then the typo's suggestion.
+  std::string all;
+  for (const auto& s : sent) all += s.text + "\n---\n";
+  auto first = all.find("#1");
+  auto second = all.find("#2");
+  CHECK(first != std::string::npos);
+  CHECK(second != std::string::npos);
+  CHECK(first < second);
+  REQUIRE(!sent.empty());
+  CHECK(sent.back().text.find("/dangky") != std::string::npos);  // the typo's answer comes last
+}
+
+TEST_CASE("dispatch: a fault in one update of a batch undoes only that one, which gets the apology") {
+  test::dispatch_fixture f;
+  // A database-level refusal for one citizen only: the handler's write throws mid-update.
+  f.db().db().exec(
+      "CREATE TEMP TRIGGER refuse_one BEFORE INSERT ON citizens WHEN NEW.full_name = 'Lê Văn Lỗi' "
+      "BEGIN SELECT RAISE(ABORT, 'refused'); END");
+  auto a = group_message("f1", form_for("Nguyễn Văn Một"));
+  auto bad = group_message("f2", form_for("Lê Văn Lỗi"));
+  auto c = group_message("f3", form_for("Trần Thị Ba"));
+  const handlers::incoming_message* batch[] = {&a, &bad, &c};
+  auto outcomes = f.dispatcher().handle_batch(batch, local(2026, 11, 25, 10));
+  REQUIRE(outcomes.size() == 3);
+  CHECK(outcomes[0] == dispatch_outcome::processed);
+  CHECK(outcomes[1] == dispatch_outcome::failed);
+  CHECK(outcomes[2] == dispatch_outcome::processed);
+  CHECK(f.count("requests") == 2);
+  CHECK(f.count("citizens") == 2);
+  CHECK(f.count("processed_updates") == 3);  // the failed one too, so a redelivery does not loop
+  auto sent = f.take();
+  int apologies = 0;
+  for (const auto& s : sent)
+    if (s.text.find("gặp sự cố") != std::string::npos) ++apologies;
+  CHECK(apologies == 1);
+  // The redelivered update is a duplicate, not a second attempt.
+  const handlers::incoming_message* again[] = {&bad};
+  CHECK(f.dispatcher().handle_batch(again, local(2026, 11, 25, 10, 5)).front() == dispatch_outcome::duplicate);
+}
