@@ -166,9 +166,11 @@ std::vector<event_record> request_repository::events(std::int64_t request_id) {
 }
 
 int request_repository::booked_on(const std::string& unit_id, domain::day d) {
-  auto q = db_.prepared(std::string(
-      "SELECT COUNT(*) FROM requests WHERE unit_id = :u AND state IN ") + open_states +
-      " AND (visit_day = :d OR (visit_day IS NULL AND proposed_day = :d))");
+  // Two counts, each a range of one covering index (an OR over both columns would scan the
+  // unit's requests).
+  auto q = db_.prepared(std::string("SELECT (SELECT COUNT(*) FROM requests WHERE unit_id = :u AND visit_day = :d AND state IN ") +
+                        open_states + ") + (SELECT COUNT(*) FROM requests WHERE unit_id = :u AND proposed_day = :d "
+                        "AND visit_day IS NULL AND state IN " + open_states + ")");
   q->bind(":u", unit_id);
   q->bind(":d", domain::iso_date(d));
   q->executeStep();
