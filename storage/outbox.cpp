@@ -1,5 +1,8 @@
 #include "storage/outbox.hpp"
 
+#include <algorithm>
+#include <unordered_set>
+
 namespace tannha::storage {
 
 namespace {
@@ -48,17 +51,75 @@ std::int64_t outbox::enqueue(const std::string& chat_id, const std::string& text
 }
 
 std::vector<outbox_row> outbox::due(domain::instant now, int limit) {
+  return due(now, limit, [](const outbox_head&) { return true; });
+}
+
+std::vector<outbox_row> outbox::due(domain::instant now, int limit, const head_chooser& take) {
   // Each chat's head (its oldest pending row) is the only candidate: that keeps order per chat
   // while a chat waiting for a retry does not hold back the others.
-  auto q = db_.prepared(
-      "SELECT o.* FROM outbox o "
-      "JOIN (SELECT chat_id, MIN(id) AS head FROM outbox WHERE state = 'pending' GROUP BY chat_id) h "
-      "  ON o.id = h.head "
-      "WHERE o.next_attempt_at <= :now ORDER BY o.id LIMIT :limit");
-  q->bind(":now", static_cast<std::int64_t>(secs(now)));
-  q->bind(":limit", limit);
   std::vector<outbox_row> out;
-  while (q->executeStep()) out.push_back(read_row(*q));
+  if (limit <= 0) return out;
+  const auto limit_n = static_cast<std::size_t>(limit);
+  std::vector<std::int64_t> taken;
+  auto offer = [&](const outbox_head& h) {
+    if (h.next_attempt_at <= now && take(h)) taken.push_back(h.id);
+    return taken.size() >= limit_n;
+  };
+
+  // Walk the pending rows in id order (a covering partial index): the first row met of a chat
+  // is its head. With many chats the heads come first and the walk stops at `limit`.
+  const int budget = std::max(256, 4 * limit);
+  std::int64_t last = 0;
+  bool cut = false;
+  {
+    auto q = db_.prepared(
+        "SELECT id, chat_id, next_attempt_at FROM outbox INDEXED BY outbox_pending_order "
+        "WHERE state = 'pending' ORDER BY id LIMIT :budget");
+    q->bind(":budget", budget);
+    std::unordered_set<std::string> seen;
+    int walked = 0;
+    bool done = false;
+    while (!done && q->executeStep()) {
+      ++walked;
+      last = q->getColumn(0).getInt64();
+      std::string chat = q->getColumn(1).getString();
+      if (seen.contains(chat)) continue;  // an older row of this chat came first
+      outbox_head h{last, chat, from_secs(q->getColumn(2).getInt64())};
+      seen.insert(std::move(chat));
+      done = offer(h);
+    }
+    cut = !done && walked == budget;
+  }
+
+  // Few chats with long backlogs: the walk met rows of the same chats only. One seek per chat
+  // (the outbox_pending(chat_id, id) index) finds the heads it did not reach: those past `last`.
+  if (cut) {
+    std::vector<outbox_head> heads;
+    std::optional<std::string> prev;
+    for (;;) {
+      auto q = prev ? db_.prepared(
+                          "SELECT chat_id, id, next_attempt_at FROM outbox INDEXED BY outbox_pending "
+                          "WHERE state = 'pending' AND chat_id > :prev ORDER BY chat_id, id LIMIT 1")
+                    : db_.prepared(
+                          "SELECT chat_id, id, next_attempt_at FROM outbox INDEXED BY outbox_pending "
+                          "WHERE state = 'pending' ORDER BY chat_id, id LIMIT 1");
+      if (prev) q->bind(":prev", *prev);
+      if (!q->executeStep()) break;
+      prev = q->getColumn(0).getString();
+      auto id = q->getColumn(1).getInt64();
+      if (id > last) heads.push_back({id, *prev, from_secs(q->getColumn(2).getInt64())});
+    }
+    std::sort(heads.begin(), heads.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    for (const auto& h : heads)
+      if (offer(h)) break;
+  }
+
+  out.reserve(taken.size());
+  for (auto id : taken) {
+    auto q = db_.prepared("SELECT * FROM outbox WHERE id = :id");
+    q->bind(":id", static_cast<std::int64_t>(id));
+    if (q->executeStep()) out.push_back(read_row(*q));
+  }
   return out;
 }
 
@@ -77,6 +138,25 @@ void outbox::mark_sent(std::int64_t id, domain::instant now, const std::string& 
   q->bind(":mid", platform_message_id);
   q->bind(":id", static_cast<std::int64_t>(id));
   q->exec();
+}
+
+void outbox::mark_many(const std::vector<outbox_mark>& marks) {
+  if (marks.empty()) return;
+  write_transaction tx(db_);
+  for (const auto& m : marks) {
+    switch (m.what) {
+      case outbox_mark::kind::sent:
+        mark_sent(m.id, m.at, m.detail);
+        break;
+      case outbox_mark::kind::retry:
+        mark_retry(m.id, m.at, m.detail);
+        break;
+      case outbox_mark::kind::dead:
+        mark_dead(m.id, m.detail, m.at);
+        break;
+    }
+  }
+  tx.commit();
 }
 
 void outbox::mark_retry(std::int64_t id, domain::instant next_attempt, const std::string& error) {

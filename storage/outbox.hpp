@@ -25,6 +25,23 @@ struct outbox_row {
   std::optional<domain::instant> failed_at;  ///< when it went dead
 };
 
+/// What one attempt came to, for outbox::mark_many().
+struct outbox_mark {
+  enum class kind { sent, retry, dead };
+  std::int64_t id = 0;
+  kind what = kind::sent;
+  domain::instant at{};  ///< sent: sent_at; retry: the next attempt; dead: failed_at
+  std::string detail;    ///< sent: the platform's message id (may be empty); retry/dead: the error
+};
+
+/// A pending chat head offered to outbox::due()'s chooser (the row itself is read only when
+/// the head is taken).
+struct outbox_head {
+  std::int64_t id = 0;
+  std::string chat_id;
+  domain::instant next_attempt_at{};
+};
+
 /// Counts by state, for /metrics and the CLI.
 struct outbox_counts {
   std::int64_t pending = 0, sent = 0, dead = 0;
@@ -48,12 +65,25 @@ class outbox {
   std::int64_t enqueue(const std::string& chat_id, const std::string& text, domain::instant now);
   /// For each chat, its oldest pending message if it is due at `now`; oldest first, at most
   /// `limit`. A chat whose head is waiting for a retry yields nothing, so order is kept.
+  /// Cost: pending rows are walked in id order and the walk stops at `limit` heads; when the
+  /// heads are far apart (few chats with long backlogs) it switches to one index seek per
+  /// chat, so it never reads the whole backlog.
   std::vector<outbox_row> due(domain::instant now, int limit);
+  /// Decides, for each due head in id order, whether the caller takes it now (`take` may
+  /// reserve what it needs, e.g. rate tokens: it is called at most once per head); returns the
+  /// taken rows, oldest first, at most `limit`. Heads not taken do not count toward `limit`,
+  /// so chats the caller cannot serve now (in flight, rate-limited) hold back no other.
+  using head_chooser = std::function<bool(const outbox_head&)>;
+  std::vector<outbox_row> due(domain::instant now, int limit, const head_chooser& take);
   /// The earliest next_attempt_at among pending rows, if any (for the relay's sleep).
   std::optional<domain::instant> next_due();
   /// Marks a row delivered; `platform_message_id` is the platform's id for it, when given.
   void mark_sent(std::int64_t id, domain::instant now, const std::string& platform_message_id = {});
   void mark_retry(std::int64_t id, domain::instant next_attempt, const std::string& error);
+  /// Applies several attempts' outcomes in ONE write transaction, all or none (the relay's
+  /// batch: one commit for many replies). Call outside any transaction; throws on a DB fault,
+  /// leaving every row as it was.
+  void mark_many(const std::vector<outbox_mark>& marks);
   /// Marks a row given up on; `now` is kept as failed_at (dead_since() reads it).
   void mark_dead(std::int64_t id, const std::string& error, domain::instant now);
   /// mark_dead() at the system clock's now, for callers without a process clock.
