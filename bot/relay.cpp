@@ -231,74 +231,153 @@ void relay::prune(steady::time_point now) {
   }
 }
 
+namespace {
+// While most send slots are busy, finished sends and notifications wait this long at most so
+// that one transaction and one query serve several of them.
+constexpr auto batch_interval = milliseconds(2);
+// Failed attempts to record the last finished sends before stop() gives up on them.
+constexpr int stop_record_tries = 3;
+}  // namespace
+
 asio::awaitable<void> relay::run() {
   log_info("relay_started");
-  while (!stopping_) {
+  int failed_records = 0;
+  for (;;) {
     notified_ = false;
     auto now = steady::now();
-    if (now - last_prune_ >= std::chrono::seconds(60)) {
-      prune(now);
-      last_prune_ = now;
-    }
     steady::duration sleep = milliseconds(500);
-    std::vector<storage::outbox_row> rows;
-    std::optional<domain::instant> next_due;
-    try {
-      // A little ahead: a retry's exact wait is held in memory, and the DB's whole seconds
-      // (rounded up) must not add up to a second to it.
-      rows = outbox_.due(clock_.now() + std::chrono::seconds(2), 64);
-      next_due = outbox_.next_due();
-    } catch (const std::exception&) {
-      log_error("relay_db_failed", {{"step", "due"}});
-      sleep = std::chrono::seconds(1);
-    }
 
-    for (auto& row : rows) {
-      if (stopping_) break;
-      if (in_flight_.size() >= max_in_flight_) break;  // a finishing send wakes us
-      if (in_flight_.contains(row.chat_id)) continue;   // keeps one message per chat in flight
-      auto& cs = state_of(row.chat_id, now);
-      if (cs.held_row != row.id) {
-        // No exact wait known for this row (e.g. after a restart): its DB time decides.
-        auto db_wait = row.next_attempt_at - clock_.now();
-        if (db_wait > std::chrono::seconds(0)) {
-          sleep = std::min<steady::duration>(sleep, db_wait);
-          continue;
+    // Most slots busy: gather finished sends (up to batch_interval after the first of them)
+    // and notifications (up to batch_interval after the last turn) before turning again.
+    bool busy = !in_flight_.empty() && in_flight_.size() * 2 > max_in_flight_;
+    auto turn_at = (finished_.empty() ? last_turn_ : first_finished_) + batch_interval;
+    if (!stopping_ && busy && now < turn_at) {
+      sleep = turn_at - now;
+    } else {
+      last_turn_ = now;
+      bool db_ok = finished_.empty() || record_finished();
+      if (!db_ok) sleep = std::chrono::seconds(1);
+
+      if (stopping_) {
+        if (!db_ok && ++failed_records >= stop_record_tries) {
+          // Left pending in the database: sent again after a restart (the documented window).
+          log_error("relay_marks_lost", {{"rows", finished_.size()}});
+          finished_.clear();
         }
-      } else if (cs.hold_until > now) {
-        sleep = std::min(sleep, cs.hold_until - now);
-        continue;
+        if (in_flight_.empty() && finished_.empty()) break;
+        // else: a finishing send wakes us
+      } else {
+        if (now - last_prune_ >= std::chrono::seconds(60)) {
+          prune(now);
+          last_prune_ = now;
+        }
+        // Rows go out only once every earlier outcome is recorded: due() must not offer a head
+        // that was sent but is still pending in the database.
+        if (db_ok && in_flight_.size() < max_in_flight_) {
+          auto gwait = global_.wait(now);
+          if (gwait > steady::duration::zero()) {
+            sleep = std::min(sleep, gwait);
+          } else {
+            std::vector<storage::outbox_row> rows;
+            std::optional<domain::instant> next_due;
+            auto db_now = clock_.now();
+            bool global_full = false;
+            // Decides each due head in id order; a head taken has its rate tokens taken.
+            auto take = [&](const storage::outbox_head& h) {
+              if (global_full || in_flight_.contains(h.chat_id)) return false;  // one per chat in flight
+              auto& cs = state_of(h.chat_id, now);
+              if (cs.held_row != h.id) {
+                // No exact wait known for this row (e.g. after a restart): its DB time decides.
+                auto db_wait = h.next_attempt_at - db_now;
+                if (db_wait > std::chrono::seconds(0)) {
+                  sleep = std::min<steady::duration>(sleep, db_wait);
+                  return false;
+                }
+              } else if (cs.hold_until > now) {
+                sleep = std::min(sleep, cs.hold_until - now);
+                return false;
+              }
+              auto wait = cs.per_chat.wait(now);
+              bool group = is_group_ && is_group_(h.chat_id);
+              if (group) wait = std::max(wait, cs.per_group.wait(now));
+              if (wait > steady::duration::zero()) {
+                sleep = std::min(sleep, wait);
+                return false;
+              }
+              auto gw = global_.wait(now);
+              if (gw > steady::duration::zero()) {
+                sleep = std::min(sleep, gw);
+                global_full = true;
+                return false;
+              }
+              cs.per_chat.take(now);
+              if (group) cs.per_group.take(now);
+              global_.take(now);
+              return true;
+            };
+            try {
+              // A little ahead: a retry's exact wait is held in memory, and the DB's whole
+              // seconds (rounded up) must not add up to a second to it.
+              rows = outbox_.due(db_now + std::chrono::seconds(2), static_cast<int>(max_in_flight_ - in_flight_.size()),
+                                 take);
+              next_due = outbox_.next_due();
+            } catch (const std::exception&) {
+              log_error("relay_db_failed", {{"step", "due"}});
+              rows.clear();
+              sleep = std::chrono::seconds(1);
+            }
+            for (auto& row : rows) {
+              in_flight_.insert(row.chat_id);
+              asio::co_spawn(ex_, send_one(std::move(row)), asio::detached);
+            }
+            // A row waiting for its retry time: wake when it is due (the DB holds whole seconds).
+            if (next_due) {
+              auto d = *next_due - clock_.now();
+              if (d > std::chrono::seconds(0)) sleep = std::min<steady::duration>(sleep, d);
+            }
+          }
+        }
       }
-      auto wait = cs.per_chat.wait(now);
-      bool group = is_group_ && is_group_(row.chat_id);
-      if (group) wait = std::max(wait, cs.per_group.wait(now));
-      if (wait > steady::duration::zero()) {
-        sleep = std::min(sleep, wait);
-        continue;
-      }
-      auto gwait = global_.wait(now);
-      if (gwait > steady::duration::zero()) {
-        sleep = std::min(sleep, gwait);
-        break;
-      }
-      cs.per_chat.take(now);
-      if (group) cs.per_group.take(now);
-      global_.take(now);
-      in_flight_.insert(row.chat_id);
-      asio::co_spawn(ex_, send_one(std::move(row)), asio::detached);
     }
-
-    // A row waiting for its retry time: wake when it is due (the DB holds whole seconds).
-    if (next_due) {
-      auto d = *next_due - clock_.now();
-      if (d > std::chrono::seconds(0)) sleep = std::min<steady::duration>(sleep, d);
-    }
-    if (notified_ || stopping_) continue;
+    if (notified_) continue;
     wake_.expires_after(std::max<steady::duration>(sleep, milliseconds(1)));
     co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
   }
   running_ = false;
   log_info("relay_stopped", {{"in_flight", in_flight_.size()}});
+}
+
+bool relay::record_finished() {
+  std::vector<storage::outbox_mark> marks;
+  marks.reserve(finished_.size());
+  for (const auto& f : finished_) marks.push_back(f.mark);
+  try {
+    outbox_.mark_many(marks);
+  } catch (const std::exception&) {
+    log_error("relay_db_failed", {{"step", "mark"}, {"rows", marks.size()}});
+    return false;
+  }
+  // Counted and logged once recorded, so what a scrape or the log says is in the database.
+  for (const auto& f : finished_) {
+    switch (f.mark.what) {
+      case storage::outbox_mark::kind::sent:
+        if (metrics_) metrics_->inc("outbox_sent_total");
+        log_info("send", {{"id", f.mark.id}, {"attempt", f.attempt}, {"result", "sent"}, {"ms", f.ms}});
+        break;
+      case storage::outbox_mark::kind::retry:
+        if (metrics_) metrics_->inc("outbox_failed_total", {{"kind", "retry"}});
+        log_warn("send", {{"id", f.mark.id}, {"attempt", f.attempt}, {"result", "retry"}, {"ms", f.ms},
+                          {"delay_ms", f.delay_ms}, {"error", f.mark.detail}});
+        break;
+      case storage::outbox_mark::kind::dead:
+        if (metrics_) metrics_->inc("outbox_failed_total", {{"kind", "dead"}});
+        log_error("send", {{"id", f.mark.id}, {"attempt", f.attempt}, {"result", "dead"}, {"ms", f.ms},
+                           {"error", f.mark.detail}});
+        break;
+    }
+  }
+  finished_.clear();
+  return true;
 }
 
 asio::awaitable<void> relay::send_one(storage::outbox_row row) {
@@ -316,40 +395,38 @@ asio::awaitable<void> relay::send_one(storage::outbox_row row) {
   std::uniform_real_distribution<double> dist(0.0, 1.0);
   auto d = decide_send(r, row.attempts, cfg_, dist(rng_));
   auto now = steady::now();
-  auto& cs = state_of(row.chat_id, now);
-  auto ms = static_cast<long long>(took.count() * 1000);
-  try {
-    switch (d.what) {
-      case relay_decision::action::sent:
-        outbox_.mark_sent(row.id, clock_.now(), r.message_id);
-        if (metrics_) metrics_->inc("outbox_sent_total");
-        log_info("send", {{"id", row.id}, {"attempt", row.attempts + 1}, {"result", "sent"}, {"ms", ms}});
-        break;
-      case relay_decision::action::retry: {
-        // The DB keeps whole seconds (for restarts); the exact wait is held in memory.
-        auto secs = std::chrono::ceil<std::chrono::seconds>(d.delay);
-        outbox_.mark_retry(row.id, clock_.now() + secs, d.error);
-        cs.hold_until = now + d.delay;
-        cs.held_row = row.id;
-        if (metrics_) metrics_->inc("outbox_failed_total", {{"kind", "retry"}});
-        log_warn("send", {{"id", row.id}, {"attempt", row.attempts + 1}, {"result", "retry"}, {"ms", ms},
-                          {"delay_ms", static_cast<long long>(d.delay.count())}, {"error", d.error}});
-        break;
-      }
-      case relay_decision::action::dead:
-        outbox_.mark_dead(row.id, d.error, clock_.now());
-        if (metrics_) metrics_->inc("outbox_failed_total", {{"kind", "dead"}});
-        log_error("send", {{"id", row.id}, {"attempt", row.attempts + 1}, {"result", "dead"}, {"ms", ms},
-                           {"error", d.error}});
-        break;
+  finished f;
+  f.mark.id = row.id;
+  f.attempt = row.attempts + 1;
+  f.ms = static_cast<long long>(took.count() * 1000);
+  switch (d.what) {
+    case relay_decision::action::sent:
+      f.mark.what = storage::outbox_mark::kind::sent;
+      f.mark.at = clock_.now();
+      f.mark.detail = r.message_id;
+      break;
+    case relay_decision::action::retry: {
+      // The DB keeps whole seconds (for restarts); the exact wait is held in memory.
+      auto& cs = state_of(row.chat_id, now);
+      cs.hold_until = now + d.delay;
+      cs.held_row = row.id;
+      f.mark.what = storage::outbox_mark::kind::retry;
+      f.mark.at = clock_.now() + std::chrono::ceil<std::chrono::seconds>(d.delay);
+      f.mark.detail = d.error;
+      f.delay_ms = static_cast<long long>(d.delay.count());
+      break;
     }
-  } catch (const std::exception&) {
-    log_error("relay_db_failed", {{"step", "mark"}, {"id", row.id}});
-    cs.hold_until = now + std::chrono::seconds(1);
-    cs.held_row = row.id;
+    case relay_decision::action::dead:
+      f.mark.what = storage::outbox_mark::kind::dead;
+      f.mark.at = clock_.now();
+      f.mark.detail = d.error;
+      break;
   }
+  // The chat stays out of due() until this is recorded: the next turn records before it asks.
+  if (finished_.empty()) first_finished_ = now;
+  finished_.push_back(std::move(f));
   in_flight_.erase(row.chat_id);
-  wake();
+  wake();  // the loop decides whether to turn now or gather a few more
 }
 
 }  // namespace tannha::bot

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -99,8 +100,15 @@ void register_outbox_gauges(metrics& m, storage::outbox& ob);
 /// one at a time per chat (so order per chat holds) and several chats at once (so one slow or
 /// failing chat never holds back the others), within per-chat, per-group and global rates
 /// (sliding windows: per_chat_per_second, per_group_per_minute, global_per_second). Every
-/// attempt writes one log line `event=send id=… attempt=… result=sent|retry|dead ms=…`.
-/// It wakes on notify() or polls every 500 ms. Run the io_context on one thread (the outbox
+/// attempt writes one log line `event=send id=… attempt=… result=sent|retry|dead ms=…` once
+/// its outcome is recorded.
+/// Under load it works in batches: each turn of the loop records every attempt finished since
+/// the last turn in ONE write transaction, then asks the outbox once for as many due heads as
+/// there are free send slots (none while every slot is busy). The loop turns at once when half
+/// the slots or more are free, otherwise at most batch_interval (2 ms) after the first
+/// unrecorded send finished, so a sent message stays unrecorded for at most one turn (a crash
+/// in that window may send it again after restart; at most max_in_flight messages are in
+/// flight or unrecorded at any time). The loop also wakes on notify() or polls every 500 ms. Run the io_context on one thread (the outbox
 /// shares the SQLite connection with the dispatcher); the relay must outlive its run().
 class relay {
  public:
@@ -121,7 +129,8 @@ class relay {
   void notify();
   /// Stops taking new rows; sends in flight finish and are recorded. Safe from any thread.
   void stop();
-  /// True once the loop has ended and no send is in flight.
+  /// True once the loop has ended: no send is in flight and every finished attempt is
+  /// recorded (or, the database refusing it three times over, logged as relay_marks_lost).
   bool idle() const { return !running_ && in_flight_.empty(); }
   /// Chats whose rate state is held now.
   std::size_t tracked_chats() const { return chats_.size(); }
@@ -138,8 +147,19 @@ class relay {
     std::int64_t held_row = 0;  // the row hold_until was set for (its DB time is whole seconds)
   };
 
+  // One finished attempt waiting to be recorded, with what its log line needs.
+  struct finished {
+    storage::outbox_mark mark;
+    int attempt = 0;
+    long long ms = 0;
+    long long delay_ms = 0;  // retry only
+  };
+
   boost::asio::awaitable<void> run();
   boost::asio::awaitable<void> send_one(storage::outbox_row row);
+  /// Records every finished attempt in one transaction, then logs them; false (all kept for
+  /// the next turn) when the database refused.
+  bool record_finished();
   chat_state& state_of(const std::string& chat_id, std::chrono::steady_clock::time_point now);
   void prune(std::chrono::steady_clock::time_point now);
   void wake();
@@ -158,6 +178,9 @@ class relay {
   std::unordered_map<std::string, chat_state> chats_;  // pruned once quiet, so it does not grow
   std::chrono::steady_clock::time_point last_prune_{};
   std::set<std::string> in_flight_;
+  std::vector<finished> finished_;  // sent or failed, not yet recorded: flushed each turn
+  std::chrono::steady_clock::time_point first_finished_{};  // when the oldest of finished_ finished
+  std::chrono::steady_clock::time_point last_turn_{};  // the last turn that touched the database
   std::mt19937 rng_;
   bool running_ = false;
   bool stopping_ = false;

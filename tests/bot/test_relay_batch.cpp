@@ -1,0 +1,133 @@
+// The relay under a burst (issue 7): finished sends are recorded in batches (one transaction
+// for several), every one of them before the relay reports idle after stop().
+#include <doctest/doctest.h>
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "bot/fake_platform.hpp"
+#include "bot/http_client.hpp"
+#include "bot/log.hpp"
+#include "bot/relay.hpp"
+#include "storage/database.hpp"
+#include "storage/outbox.hpp"
+#include "test_support.hpp"
+
+using namespace tannha;
+using namespace tannha::bot;
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+using test::fake_platform;
+
+namespace {
+
+relay_config unlimited_config() {
+  relay_config c;
+  c.max_attempts = 5;
+  c.base_backoff_seconds = 0.2;
+  c.max_backoff_seconds = 1.0;
+  c.per_chat_per_second = 1e6;
+  c.per_group_per_minute = 60'000'000;
+  c.global_per_second = 1e6;
+  c.request_timeout_seconds = 5;
+  return c;
+}
+
+int count_commit(void* n) {
+  ++*static_cast<int*>(n);
+  return 0;
+}
+
+// A relay over real HTTP to the fake platform, counting the database's commits.
+struct burst_fixture {
+  test::temp_dir dir;
+  storage::database db{dir.file("relay.db")};
+  storage::outbox ob{db};
+  fake_platform fp;
+  asio::io_context ioc;
+  http_client client{ioc.get_executor()};
+  bot::clock clk;
+  metrics m;
+  std::unique_ptr<relay> r;
+  int commits = 0;
+
+  burst_fixture() {
+    log_threshold() = log_level::off;
+    fp.start();
+    platform_config pc;
+    pc.api_base = fp.base_url();
+    pc.token = "TOKEN";
+    r = std::make_unique<relay>(ioc.get_executor(), ob,
+                                make_http_sender(client, platform_kind::zalo, send_url(platform_kind::zalo, pc), 5s),
+                                unlimited_config(), clk, &m);
+  }
+  ~burst_fixture() {
+    sqlite3_commit_hook(db.db().getHandle(), nullptr, nullptr);
+    r->stop();
+    run_until([&] { return r->idle(); }, 5s);
+    fp.stop();
+  }
+
+  void count_commits() { sqlite3_commit_hook(db.db().getHandle(), count_commit, &commits); }
+
+  bool run_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!done()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      ioc.run_for(5ms);
+      if (ioc.stopped()) ioc.restart();
+    }
+    return true;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("relay batch: after a burst every sent row is marked, in order per chat, in fewer commits than sends") {
+  burst_fixture f;
+  f.fp.set_delay(5ms);  // a platform a little slower than loopback: answers come back together
+  constexpr int chats = 40, per_chat = 6, total = chats * per_chat;
+  for (int i = 0; i < per_chat; ++i)
+    for (int c = 0; c < chats; ++c) f.ob.enqueue("chat" + std::to_string(c), std::to_string(i), f.clk.now());
+  f.count_commits();
+  f.r->start();
+  REQUIRE(f.run_until([&] { return f.ob.counts().sent == total; }, 20s));
+  CHECK(f.ob.pending_count() == 0);
+  CHECK(f.fp.request_count() == total);  // nothing sent twice
+  CHECK(f.m.counter_value("outbox_sent_total") == total);
+  std::map<std::string, std::vector<std::string>> got;
+  for (const auto& q : f.fp.requests()) got[q.chat_id()].push_back(q.text());
+  REQUIRE(got.size() == chats);
+  for (const auto& [chat, texts] : got) {
+    CAPTURE(chat);
+    CHECK(texts == std::vector<std::string>{"0", "1", "2", "3", "4", "5"});
+  }
+  MESSAGE(total << " sends recorded in " << f.commits << " commits");
+  CHECK(f.commits * 2 <= total);
+  for (const auto& row : f.ob.list("sent", total)) CHECK_FALSE(row.platform_message_id.empty());
+}
+
+TEST_CASE("relay batch: sends in flight at stop() are recorded before the relay is idle") {
+  burst_fixture f;
+  f.fp.set_delay(300ms);
+  for (int c = 0; c < 6; ++c) f.ob.enqueue("chat" + std::to_string(c), "x", f.clk.now());
+  f.ob.enqueue("chat0", "not yet", f.clk.now());
+  f.r->start();
+  REQUIRE(f.run_until([&] { return f.fp.request_count() == 6; }, 5s));
+  f.r->stop();
+  f.run_until([] { return false; }, 50ms);
+  CHECK_FALSE(f.r->idle());  // the six answers are still on their way
+  REQUIRE(f.run_until([&] { return f.r->idle(); }, 5s));
+  CHECK(f.ob.counts().sent == 6);
+  CHECK(f.ob.pending_count() == 1);  // stop() took no new row
+  CHECK(f.fp.request_count() == 6);
+  CHECK(f.m.counter_value("outbox_sent_total") == 6);
+}
