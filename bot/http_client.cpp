@@ -2,6 +2,9 @@
 
 #include <openssl/ssl.h>
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <charconv>
 #include <memory>
 
@@ -78,31 +81,88 @@ http_client::http_client(asio::any_io_executor ex) : ex_(std::move(ex)), tls_(ss
 
 namespace {
 
-// Reads and writes one request on an already connected stream (plain or TLS).
+// Idle connections kept per scheme, host and port, and how long one may wait for reuse (a
+// server's keep-alive timeout is usually longer; one closed earlier is noticed when taken).
+constexpr std::size_t max_idle_per_host = 16;
+constexpr auto max_idle_age = std::chrono::seconds(30);
+
+// What one request/response exchange came to, and whether the connection may be used again.
+struct exchange_result {
+  http_reply reply;
+  bool wrote = false;       // the whole request was written
+  bool got_bytes = false;   // some of an answer was read
+  bool reusable = false;    // a complete answer, keep-alive, nothing unread after it
+};
+
+// Writes one request and reads its answer on a connected stream (plain or TLS).
 template <class Stream>
-asio::awaitable<http_reply> exchange(Stream& stream, http::request<http::string_body>& req) {
-  http_reply out;
+asio::awaitable<exchange_result> exchange(Stream& stream, http::request<http::string_body>& req) {
+  exchange_result x;
   auto [wec, wn] = co_await http::async_write(stream, req, as_tuple_awaitable);
   (void)wn;
   if (wec) {
-    out.error = "write: " + wec.message();
-    co_return out;
+    x.reply.error = "write: " + wec.message();
+    co_return x;
   }
+  x.wrote = true;
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(1024 * 1024);
   auto [rec, rn] = co_await http::async_read(stream, buffer, parser, as_tuple_awaitable);
-  (void)rn;
+  x.got_bytes = rn > 0 || parser.got_some() || buffer.size() > 0;
   if (rec) {
-    out.error = "read: " + rec.message();
-    co_return out;
+    x.reply.error = "read: " + rec.message();
+    co_return x;
   }
-  out.status = static_cast<int>(parser.get().result_int());
-  out.body = std::move(parser.get().body());
-  co_return out;
+  x.reply.status = static_cast<int>(parser.get().result_int());
+  x.reusable = parser.get().keep_alive() && !parser.need_eof() && buffer.size() == 0;
+  x.reply.body = std::move(parser.get().body());
+  co_return x;
+}
+
+// True when an idle socket has neither data nor an end of stream waiting: a server that
+// closed a kept-alive connection has sent its FIN (and a TLS one its close_notify) by now.
+bool idle_and_open(tcp::socket& sock) {
+  if (!sock.is_open()) return false;
+  char byte;
+  auto n = ::recv(sock.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
 }  // namespace
+
+struct http_client::connection {
+  std::unique_ptr<beast::tcp_stream> plain;
+  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> secure;
+  std::chrono::steady_clock::time_point idle_since{};
+
+  beast::tcp_stream& lowest() { return plain ? *plain : beast::get_lowest_layer(*secure); }
+  void close() {
+    boost::system::error_code ignore;
+    lowest().socket().shutdown(tcp::socket::shutdown_both, ignore);
+    lowest().socket().close(ignore);
+  }
+};
+
+namespace {
+// Registered for cancel() while a call uses the connection.
+struct registration {
+  std::set<beast::tcp_stream*>& set;
+  beast::tcp_stream* s;
+  registration(std::set<beast::tcp_stream*>& set_, beast::tcp_stream* s_) : set(set_), s(s_) { set.insert(s); }
+  ~registration() { set.erase(s); }
+  registration(const registration&) = delete;
+  registration& operator=(const registration&) = delete;
+};
+}  // namespace
+
+http_client::~http_client() = default;
+
+std::size_t http_client::idle_connections() const {
+  std::size_t n = 0;
+  for (const auto& [key, list] : idle_) n += list.size();
+  return n;
+}
 
 asio::awaitable<http_reply> http_client::post_json(std::string url, std::string body,
                                                    std::chrono::milliseconds timeout) {
@@ -118,6 +178,90 @@ void http_client::cancel() {
     boost::system::error_code ignore;
     s->socket().close(ignore);
   }
+  for (auto& [key, list] : idle_)
+    for (auto& c : list) c->close();
+  idle_.clear();
+}
+
+std::unique_ptr<http_client::connection> http_client::take_idle(const std::string& key) {
+  auto it = idle_.find(key);
+  if (it == idle_.end()) return nullptr;
+  auto& list = it->second;
+  auto now = std::chrono::steady_clock::now();
+  std::unique_ptr<connection> out;
+  // The most recently used first: the likeliest to be still open on the server's side.
+  while (!list.empty() && !out) {
+    auto c = std::move(list.back());
+    list.pop_back();
+    if (now - c->idle_since < max_idle_age && idle_and_open(c->lowest().socket())) out = std::move(c);
+    else c->close();
+  }
+  if (list.empty()) idle_.erase(it);
+  return out;
+}
+
+void http_client::keep_idle(const std::string& key, std::unique_ptr<connection> c) {
+  auto& list = idle_[key];
+  if (list.size() >= max_idle_per_host) {
+    c->close();
+    return;
+  }
+  c->lowest().expires_never();
+  c->idle_since = std::chrono::steady_clock::now();
+  list.push_back(std::move(c));
+}
+
+asio::awaitable<std::unique_ptr<http_client::connection>> http_client::open(
+    const parsed_url& u, std::chrono::steady_clock::time_point deadline, http_reply& out) {
+  auto note_timeout = [&](http_reply& r) {
+    if (std::chrono::steady_clock::now() >= deadline) r.error = "timeout (" + r.error + ")";
+  };
+
+  // Resolve, with the deadline enforced by a timer that cancels the resolver.
+  auto resolver = std::make_shared<tcp::resolver>(ex_);
+  auto timer = std::make_shared<asio::steady_timer>(ex_);
+  timer->expires_at(deadline);
+  timer->async_wait([resolver](boost::system::error_code ec) {
+    if (!ec) resolver->cancel();
+  });
+  auto [rec, results] = co_await resolver->async_resolve(u.host, u.port, as_tuple_awaitable);
+  timer->cancel();
+  if (rec) {
+    out.error = rec == asio::error::operation_aborted ? "resolve: timeout" : "resolve: " + rec.message();
+    co_return nullptr;
+  }
+
+  auto c = std::make_unique<connection>();
+  if (u.tls) {
+    c->secure = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(ex_, tls_);
+    // SNI, and the certificate must name the host.
+    if (!SSL_set_tlsext_host_name(c->secure->native_handle(), u.host.c_str())) {
+      out.error = "tls: cannot set SNI";
+      co_return nullptr;
+    }
+    c->secure->set_verify_callback(ssl::host_name_verification(u.host));
+  } else {
+    c->plain = std::make_unique<beast::tcp_stream>(ex_);
+  }
+  auto& layer = c->lowest();
+  registration reg(open_, &layer);
+  layer.expires_at(deadline);
+  auto [cec, ep] = co_await layer.async_connect(results, as_tuple_awaitable);
+  (void)ep;
+  if (cec) {
+    out.error = "connect: " + cec.message();
+    note_timeout(out);
+    co_return nullptr;
+  }
+  if (u.tls) {
+    auto [hec] = co_await c->secure->async_handshake(ssl::stream_base::client, as_tuple_awaitable);
+    if (hec) {
+      out.error = "tls handshake: " + hec.message();
+      note_timeout(out);
+      co_return nullptr;
+    }
+  }
+  co_return c;
 }
 
 asio::awaitable<http_reply> http_client::request(bool post, std::string url, std::string body,
@@ -129,20 +273,7 @@ asio::awaitable<http_reply> http_client::request(bool post, std::string url, std
     co_return out;
   }
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-
-  // Resolve, with the deadline enforced by a timer that cancels the resolver.
-  auto resolver = std::make_shared<tcp::resolver>(ex_);
-  auto timer = std::make_shared<asio::steady_timer>(ex_);
-  timer->expires_at(deadline);
-  timer->async_wait([resolver](boost::system::error_code ec) {
-    if (!ec) resolver->cancel();
-  });
-  auto [rec, results] = co_await resolver->async_resolve(u->host, u->port, as_tuple_awaitable);
-  timer->cancel();
-  if (rec) {
-    out.error = rec == asio::error::operation_aborted ? "resolve: timeout" : "resolve: " + rec.message();
-    co_return out;
-  }
+  const std::string key = (u->tls ? "https://" : "http://") + u->host + ":" + u->port;
 
   http::request<http::string_body> req{post ? http::verb::post : http::verb::get, u->target, 11};
   bool default_port = u->port == (u->tls ? "443" : "80");
@@ -150,77 +281,45 @@ asio::awaitable<http_reply> http_client::request(bool post, std::string url, std
   req.set(http::field::user_agent, "tannha/0.1");
   if (post) req.set(http::field::content_type, "application/json");
   req.set(http::field::accept, "application/json");
-  req.keep_alive(false);
+  req.keep_alive(true);
   if (post) {
     req.body() = std::move(body);
     req.prepare_payload();
   }
 
-  // Registered for cancel() while the connection is open.
-  struct registration {
-    std::set<beast::tcp_stream*>& set;
-    beast::tcp_stream* s;
-    registration(std::set<beast::tcp_stream*>& set_, beast::tcp_stream* s_) : set(set_), s(s_) { set.insert(s); }
-    ~registration() { set.erase(s); }
-  };
-  auto note_cancel = [&](http_reply& r, const beast::tcp_stream& s) {
-    if (!s.socket().is_open() && r.status == 0) r.error = "cancelled (" + r.error + ")";
-  };
-
-  auto note_timeout = [&](http_reply& r) {
-    if (std::chrono::steady_clock::now() >= deadline) r.error = "timeout (" + r.error + ")";
-  };
-
-  if (!u->tls) {
-    beast::tcp_stream stream(ex_);
-    registration reg(open_, &stream);
-    stream.expires_at(deadline);
-    auto [cec, ep] = co_await stream.async_connect(results, as_tuple_awaitable);
-    (void)ep;
-    if (cec) {
-      out.error = "connect: " + cec.message();
-      note_timeout(out);
-      co_return out;
+  for (int attempt = 0;; ++attempt) {
+    auto c = attempt == 0 ? take_idle(key) : nullptr;
+    const bool reused = c != nullptr;
+    if (!c) {
+      out = http_reply{};
+      c = co_await open(*u, deadline, out);
+      if (!c) co_return out;
     }
-    out = co_await exchange(stream, req);
-    if (out.status == 0) note_timeout(out);
-    note_cancel(out, stream);
-    boost::system::error_code ignore;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ignore);
+    auto& layer = c->lowest();
+    exchange_result x;
+    {
+      registration reg(open_, &layer);
+      layer.expires_at(deadline);
+      // (if/else, not ?: — g++ 12 mishandles co_await inside a conditional expression)
+      if (c->plain) x = co_await exchange(*c->plain, req);
+      else x = co_await exchange(*c->secure, req);
+    }
+    if (x.reply.status != 0) {
+      if (x.reusable && layer.socket().is_open()) keep_idle(key, std::move(c));
+      else c->close();
+      co_return x.reply;
+    }
+    const bool timed_out = std::chrono::steady_clock::now() >= deadline;
+    const bool cancelled = !timed_out && !layer.socket().is_open();  // a timeout closes it too
+    c->close();
+    // A kept-alive connection the server closed meanwhile: the request never reached it
+    // (not fully written, nothing answered), so one more try on a new connection is safe.
+    if (reused && attempt == 0 && !cancelled && !timed_out && !x.got_bytes && (!x.wrote || !post)) continue;
+    out = std::move(x.reply);
+    if (timed_out) out.error = "timeout (" + out.error + ")";
+    if (cancelled) out.error = "cancelled (" + out.error + ")";
     co_return out;
   }
-
-  beast::ssl_stream<beast::tcp_stream> stream(ex_, tls_);
-  auto& layer = beast::get_lowest_layer(stream);
-  registration reg(open_, &layer);
-  layer.expires_at(deadline);
-  // SNI, and the certificate must name the host.
-  if (!SSL_set_tlsext_host_name(stream.native_handle(), u->host.c_str())) {
-    out.error = "tls: cannot set SNI";
-    co_return out;
-  }
-  stream.set_verify_callback(ssl::host_name_verification(u->host));
-  auto [cec, ep] = co_await layer.async_connect(results, as_tuple_awaitable);
-  (void)ep;
-  if (cec) {
-    out.error = "connect: " + cec.message();
-    note_timeout(out);
-    co_return out;
-  }
-  auto [hec] = co_await stream.async_handshake(ssl::stream_base::client, as_tuple_awaitable);
-  if (hec) {
-    out.error = "tls handshake: " + hec.message();
-    note_timeout(out);
-    co_return out;
-  }
-  out = co_await exchange(stream, req);
-  if (out.status == 0) note_timeout(out);
-  note_cancel(out, layer);
-  if (!layer.socket().is_open()) co_return out;
-  // A polite TLS shutdown; servers often just close, which is fine here.
-  layer.expires_after(std::chrono::seconds(2));
-  co_await stream.async_shutdown(as_tuple_awaitable);
-  co_return out;
 }
 
 }  // namespace tannha::bot
