@@ -46,7 +46,7 @@ inline std::string harness_config(const std::string& db_path, unsigned short api
   // No throttling: the figure is what the process can do, not the platforms' rate limits.
   s += "[relay]\nmax_attempts = 1000\nbase_backoff_seconds = 0.05\nmax_backoff_seconds = 0.5\n";
   s += "per_chat_per_second = 1000000\nper_group_per_minute = 60000000\nglobal_per_second = 1000000\n";
-  s += "request_timeout_seconds = 5\n\n";
+  s += "request_timeout_seconds = 5\nmax_in_flight = 32\n\n";
   for (int u = 0; u < units; ++u) {
     s += "[[units]]\nid = \"u" + std::to_string(u) + "\"\nname = \"Xã Thử " + std::to_string(u) + "\"\n";
     s += "chat_id = \"" + unit_chat(u) + "\"\nadmins = [\"" + unit_admin(u) + "\"]\n";

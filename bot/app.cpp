@@ -109,6 +109,7 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
                     : make_http_sender(client, *kind, send_url(*kind, cfg.platform),
                                        std::chrono::seconds{cfg.relay.request_timeout_seconds});
   relay outbox_relay(ioc.get_executor(), box, send, cfg.relay, clk, &stats);
+  outbox_relay.set_max_in_flight(static_cast<std::size_t>(cfg.relay.max_in_flight));
   std::vector<std::string> groups;
   for (const auto& u : cfg.units) groups.push_back(u.chat_id);
   outbox_relay.set_group_predicate([groups](const std::string& chat) {

@@ -596,7 +596,7 @@ void read_relay(diagnostics& d, const toml::table& root, relay_config& r) {
   if (!t) return;
   const std::string p = "relay";
   check_keys(d, *t, p, {"max_attempts", "base_backoff_seconds", "max_backoff_seconds", "per_chat_per_second",
-                        "per_group_per_minute", "global_per_second", "request_timeout_seconds"});
+                        "per_group_per_minute", "global_per_second", "request_timeout_seconds", "max_in_flight"});
   read_positive_int(d, *t, "max_attempts", p, r.max_attempts);
   read_positive_number(d, *t, "base_backoff_seconds", p, r.base_backoff_seconds);
   read_positive_number(d, *t, "max_backoff_seconds", p, r.max_backoff_seconds);
@@ -604,6 +604,7 @@ void read_relay(diagnostics& d, const toml::table& root, relay_config& r) {
   read_positive_int(d, *t, "per_group_per_minute", p, r.per_group_per_minute);
   read_positive_number(d, *t, "global_per_second", p, r.global_per_second);
   read_positive_int(d, *t, "request_timeout_seconds", p, r.request_timeout_seconds);
+  read_positive_int(d, *t, "max_in_flight", p, r.max_in_flight);
   if (r.max_backoff_seconds < r.base_backoff_seconds) {
     d.add(t->source(), "relay.max_backoff_seconds", "must not be less than relay.base_backoff_seconds");
   }

@@ -45,6 +45,8 @@ struct relay_config {
   int per_group_per_minute = 20;
   double global_per_second = 30.0;
   int request_timeout_seconds = 15;
+  /// Sends in flight at once, to distinct chats (each chat keeps one at a time, in order).
+  int max_in_flight = 8;
 };
 
 /// [forms]

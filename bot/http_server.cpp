@@ -212,6 +212,7 @@ void webhook_app::dispatch_pending(std::span<pending_update* const> batch) {
   msgs.reserve(batch.size());
   for (auto* p : batch) msgs.push_back(&p->message);
   auto results = dispatch_all(msgs, "webhook");
+  metrics_.inc("webhook_batches_total");
   auto now = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < batch.size(); ++i) {
     auto& p = *batch[i];

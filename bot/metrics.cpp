@@ -66,6 +66,8 @@ const std::vector<double>& metric_buckets() {
 metrics::metrics() {
   describe("updates_total", "counter", "Webhook updates by result.");
   describe("http_requests_total", "counter", "HTTP requests answered, by status code.");
+  describe("webhook_batches_total", "counter",
+           "Webhook dispatches: each is one transaction for the updates that arrived together.");
   describe("outbox_sent_total", "counter", "Outbox messages delivered to the platform.");
   describe("outbox_failed_total", "counter", "Failed outbox send attempts, by kind (retry|dead).");
   describe("commands_total", "counter", "Commands handled, by name.");

@@ -108,6 +108,7 @@ TEST_CASE("config: defaults apply to every optional key") {
   CHECK(c.platform.bot_name == "Tận Nhà");
   CHECK(c.platform.api_base.empty());
   CHECK(c.relay.max_attempts == 8);
+  CHECK(c.relay.max_in_flight == 8);
   CHECK(c.forms.draft_ttl_minutes == 1440);
   const auto& u = c.units.at(0);
   CHECK(u.schedule.capacity == 20);
@@ -451,4 +452,13 @@ TEST_CASE("catalog: bad catalogs are rejected with file, line and key") {
   CHECK(contains(bad_days.error().message, "cat.toml:6: procedure[0].alias: unknown key (did you mean 'aliases'?)"));
 
   CHECK_FALSE(bot::parse_catalog("", "empty.toml").has_value());
+}
+
+TEST_CASE("config: relay.max_in_flight is read, and zero is rejected with its line") {
+  scoped_env t("TANNHA_TOKEN", nullptr), s("TANNHA_WEBHOOK_SECRET", nullptr);
+  auto r = bot::parse_config(minimal("", "[relay]\nmax_in_flight = 32\n\n"), "test.toml");
+  REQUIRE_MESSAGE(r.has_value(), (r.has_value() ? "" : r.error().message));
+  CHECK(r->relay.max_in_flight == 32);
+  const auto msg = error_of(minimal("", "[relay]\nmax_in_flight = 0\n\n"));
+  CHECK(contains(msg, "test.toml:2: relay.max_in_flight: must be a positive integer (got 0)"));
 }
