@@ -35,6 +35,10 @@ inline std::string update_body(const std::string& run, std::uint64_t n, int unit
          R"(","date":1764377131602}})";
 }
 
+/// Sends the harness server keeps in flight (relay.max_in_flight): also the most replies a
+/// kill can catch between their send and its mark.
+constexpr int harness_max_in_flight = 32;
+
 /// The TOML config of a harness server: zalo platform pointing at the fake API on
 /// `api_port`, `units` units with large capacity, and a relay that does not throttle.
 inline std::string harness_config(const std::string& db_path, unsigned short api_port, int units) {
@@ -46,7 +50,7 @@ inline std::string harness_config(const std::string& db_path, unsigned short api
   // No throttling: the figure is what the process can do, not the platforms' rate limits.
   s += "[relay]\nmax_attempts = 1000\nbase_backoff_seconds = 0.05\nmax_backoff_seconds = 0.5\n";
   s += "per_chat_per_second = 1000000\nper_group_per_minute = 60000000\nglobal_per_second = 1000000\n";
-  s += "request_timeout_seconds = 5\nmax_in_flight = 32\n\n";
+  s += "request_timeout_seconds = 5\nmax_in_flight = " + std::to_string(harness_max_in_flight) + "\n\n";
   for (int u = 0; u < units; ++u) {
     s += "[[units]]\nid = \"u" + std::to_string(u) + "\"\nname = \"Xã Thử " + std::to_string(u) + "\"\n";
     s += "chat_id = \"" + unit_chat(u) + "\"\nadmins = [\"" + unit_admin(u) + "\"]\n";
