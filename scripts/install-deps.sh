@@ -20,7 +20,7 @@ packages=(
 for arg in "$@"; do
   case "$arg" in
     --bench) packages+=(wrk) ;;                           # make bench, make crash (HTTP load)
-    --fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;    # make fuzz, CI: libFuzzer with ASan/UBSan
+    --fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;    # make test-asan, fuzz, fuzz-smoke (CI): clang, libFuzzer, ASan/UBSan
     *) echo "usage: $0 [--bench] [--fuzz]" >&2; exit 2 ;;
   esac
 done

@@ -256,7 +256,9 @@ TEST_CASE("config: a bad weekday is rejected, and the usual spellings are unders
       {"sat", Saturday},     {"Saturday", Saturday}, {"CN", Sunday},   {"Chủ nhật", Sunday},
       {"chu nhat", Sunday},  {"Thứ Hai", Monday},   {"thứ tư", Wednesday}, {"Thứ Năm", Thursday},
       {"THU 5", Thursday},   {"thứ sáu", Friday},   {"tuesday", Tuesday}};
-  for (const auto& [text, wd] : spellings) {
+  for (const auto& entry : spellings) {
+    const auto& text = entry.first;
+    const auto wd = entry.second;
     CAPTURE(text);
     auto parsed = bot::parse_weekday(text);
     REQUIRE(parsed.has_value());

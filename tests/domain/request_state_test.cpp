@@ -47,7 +47,9 @@ const std::map<std::pair<rs, tr>, rs> legal{
 }  // namespace
 
 TEST_CASE("request state: every transition of the design leads where the design says") {
-  for (const auto& [move, to] : legal) {
+  for (const auto& entry : legal) {
+    const auto& move = entry.first;
+    const auto to = entry.second;
     CAPTURE(to_string(move.first));
     CAPTURE(command_word(move.second));
     auto r = apply(move.first, move.second);
