@@ -13,6 +13,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "bot/fake_platform.hpp"
+#include "bot/relay_fixture.hpp"
 #include "bot/http_client.hpp"
 #include "bot/log.hpp"
 #include "bot/relay.hpp"
@@ -44,52 +45,10 @@ relay_config quick_config() {
   return c;
 }
 
-// A relay over real HTTP to the fake platform, with a real outbox in a temporary database.
-struct delivery_fixture {
-  test::temp_dir dir;
-  storage::database db{dir.file("relay.db")};
-  storage::outbox ob{db};
-  fake_platform fp;
-  asio::io_context ioc;
-  http_client client{ioc.get_executor()};
-  bot::clock clk;
-  metrics m;
-  std::unique_ptr<relay> r;
-
+struct delivery_fixture : test::http_relay_fixture {
   explicit delivery_fixture(relay_config cfg = quick_config(), platform_kind kind = platform_kind::zalo,
-                            std::chrono::milliseconds send_timeout = 2s) {
-    log_threshold() = log_level::off;
-    fp.start();
-    platform_config pc;
-    pc.api_base = fp.base_url();
-    pc.token = "TOKEN";
-    r = std::make_unique<relay>(ioc.get_executor(), ob, make_http_sender(client, kind, send_url(kind, pc), send_timeout),
-                                cfg, clk, &m);
-  }
-  ~delivery_fixture() {
-    r->stop();
-    run_until([&] { return r->idle(); }, 5s);
-    fp.stop();
-  }
-
-  void enqueue(const std::string& chat, const std::string& text) { ob.enqueue(chat, text, clk.now()); }
-
-  bool run_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-    auto deadline = steady::now() + timeout;
-    while (!done()) {
-      if (steady::now() > deadline) return false;
-      ioc.run_for(5ms);
-      if (ioc.stopped()) ioc.restart();
-    }
-    return true;
-  }
-
-  std::vector<steady::time_point> times(const std::function<bool(const test::recorded_request&)>& which) {
-    std::vector<steady::time_point> out;
-    for (const auto& q : fp.requests())
-      if (which(q)) out.push_back(q.at);
-    return out;
-  }
+                            std::chrono::milliseconds send_timeout = 2s)
+      : http_relay_fixture(cfg, kind, send_timeout) {}
 };
 
 // Most events inside any window of `w` (the window closed at its start, open at its end).
