@@ -1,5 +1,6 @@
 #include "bot/exporter.hpp"
 
+#include <sys/stat.h>
 #include <xlsxwriter.h>
 
 #include <cstdio>
@@ -344,6 +345,23 @@ int run_export(const config& cfg, const clock& clk, const std::string& unit_id, 
   units.sync_catalog(cfg.procedures);
 
   sheet s = build_export(db, *unit, *what, *p);
+  // Files of personal data are readable by their owner only: created under umask 077, and an
+  // existing file being replaced is narrowed too. The aggregate report keeps the umask.
+  const bool personal = *what != export_what::report;
+  mode_t old_mask = 0;
+  if (personal) old_mask = ::umask(077);
+  struct restore_mask {
+    bool on;
+    mode_t mask;
+    ~restore_mask() {
+      if (on) ::umask(mask);
+    }
+  } restore{personal, old_mask};
+  if (personal && std::filesystem::exists(out)) {
+    std::error_code ec;
+    std::filesystem::permissions(out, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                 std::filesystem::perm_options::replace, ec);
+  }
   if (*format == export_format::csv) {
     std::ofstream f(out, std::ios::binary | std::ios::trunc);
     f << to_csv(s);

@@ -353,6 +353,14 @@ TEST_CASE("export: the CLI names an unknown unit or a bad period and exits 2; re
   int bad_week = run("binhgiang", "2026-W54", "requests", "csv", "a.csv");
   int bad_what = run("binhgiang", "2026-11", "people", "csv", "a.csv");
   int bad_format = run("binhgiang", "2026-11", "requests", "pdf", "a.csv");
+  {
+    std::ofstream existing(dir.file("r.csv"));  // an older export left readable by all
+    existing << "old\n";
+  }
+  std::filesystem::permissions(dir.file("r.csv"), std::filesystem::perms::owner_read |
+                                                      std::filesystem::perms::owner_write |
+                                                      std::filesystem::perms::group_read |
+                                                      std::filesystem::perms::others_read);
   int ok = run("binhgiang", "2026-11", "requests", "csv", "r.csv");
   int ok_xlsx = run("binhgiang", "2026-Q4", "served", "xlsx", "s.xlsx");
   int ok_report = run("binhgiang", "2026-W46", "report", "csv", "w.csv");
@@ -372,6 +380,11 @@ TEST_CASE("export: the CLI names an unknown unit or a bad period and exits 2; re
 
   CHECK(ok == 0);
   CHECK(test::read_file(dir.file("r.csv")) == requests_csv_nov);
+  // Personal data: owner-only files, whatever the umask.
+  using std::filesystem::perms;
+  auto others = perms::group_all | perms::others_all;
+  CHECK((std::filesystem::status(dir.file("r.csv")).permissions() & others) == perms::none);
+  CHECK((std::filesystem::status(dir.file("s.xlsx")).permissions() & others) == perms::none);
   CHECK(ok_xlsx == 0);
   CHECK(xlsx_sheet(dir.file("s.xlsx")).value("D5") == "Đăng ký khai tử");  // Q4 holds December too
   CHECK(ok_report == 0);
