@@ -109,7 +109,7 @@ for r in $(seq "$runs"); do
   c1="$(cpu_ticks "$server_pid")"
   # Group commit: how many updates shared each webhook transaction.
   batches="$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^tannha_webhook_batches_total/ {print $2}')"
-  per_batch="$(awk -v n="$n" -v b="${batches:-0}" 'BEGIN {printf "%.1f", b > 0 ? n / b : 0}')"
+  per_batch="$(awk -v n="$n" -v b="${batches:-0}" 'BEGIN {printf "%.1f", (b > 0 ? n / b : 0)}')"
   stop_sampler
   cpu_us="$(awk -v a="$c0" -v b="$c1" -v hz="$hz" -v n="$got" 'BEGIN {printf "%.0f", (b - a) / hz * 1e6 / n}')"
   hwm="$(kb "$server_pid" VmHWM)"
