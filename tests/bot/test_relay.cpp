@@ -1,9 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
-#include <filesystem>
 #include <functional>
-#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -16,6 +14,7 @@
 #include "bot/http_client.hpp"
 #include "bot/log.hpp"
 #include "bot/relay.hpp"
+#include "bot/relay_fixture.hpp"
 #include "storage/database.hpp"
 #include "storage/outbox.hpp"
 
@@ -26,19 +25,6 @@ namespace asio = boost::asio;
 using test::fake_platform;
 
 namespace {
-
-// A fresh database file, removed afterwards.
-struct temp_db {
-  std::filesystem::path path;
-  temp_db() {
-    std::random_device rd;
-    path = std::filesystem::temp_directory_path() / ("tannha_relay_" + std::to_string(rd()) + ".db");
-  }
-  ~temp_db() {
-    std::error_code ec;
-    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix, ec);
-  }
-};
 
 relay_config fast_config() {
   relay_config c;
@@ -53,44 +39,9 @@ relay_config fast_config() {
 }
 
 // A relay against the fake platform over real HTTP, with a real outbox.
-struct relay_fixture {
-  temp_db file;
-  storage::database db{file.path.string()};
-  storage::outbox ob{db};
-  fake_platform fp;
-  asio::io_context ioc;
-  http_client client{ioc.get_executor()};
-  bot::clock clk;
-  metrics m;
-  std::unique_ptr<relay> r;
-
-  explicit relay_fixture(relay_config cfg = fast_config(), platform_kind kind = platform_kind::zalo) {
-    log_threshold() = log_level::off;
-    fp.start();
-    platform_config pc;
-    pc.api_base = fp.base_url();
-    pc.token = "TOKEN";
-    r = std::make_unique<relay>(ioc.get_executor(), ob,
-                                make_http_sender(client, kind, send_url(kind, pc), std::chrono::seconds(2)), cfg, clk,
-                                &m);
-  }
-  ~relay_fixture() {
-    r->stop();
-    run_until([&] { return r->idle(); }, 5s);
-    fp.stop();
-  }
-
-  void enqueue(const std::string& chat, const std::string& text) { ob.enqueue(chat, text, clk.now()); }
-
-  bool run_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      ioc.run_for(10ms);
-      if (ioc.stopped()) ioc.restart();
-    }
-    return true;
-  }
+struct relay_fixture : test::http_relay_fixture {
+  explicit relay_fixture(relay_config cfg = fast_config(), platform_kind kind = platform_kind::zalo)
+      : http_relay_fixture(cfg, kind, std::chrono::seconds(2)) {}
 
   std::vector<std::string> texts_for(const std::string& chat) {
     std::vector<std::string> out;
