@@ -261,7 +261,7 @@ std::vector<update_result> webhook_app::dispatch_all(std::span<const handlers::i
   };
   {
     std::lock_guard lock(dispatch_mutex_);
-    if (batch_dispatch_ && msgs.size() > 1) {
+    if (batch_dispatch_) {
       // One transaction for all: if it fails, none was kept and every one is answered 500.
       try {
         auto got = batch_dispatch_(msgs);
@@ -274,14 +274,8 @@ std::vector<update_result> webhook_app::dispatch_all(std::span<const handlers::i
     } else {
       for (std::size_t i = 0; i < msgs.size(); ++i) {
         try {
-          if (batch_dispatch_) {
-            const handlers::incoming_message* one[] = {msgs[i]};
-            outcomes[i] = batch_dispatch_(one).at(0);
-          } else if (dispatch_) {
-            outcomes[i] = dispatch_(*msgs[i]);
-          } else {
-            throw std::logic_error("no dispatcher");
-          }
+          if (!dispatch_) throw std::logic_error("no dispatcher");
+          outcomes[i] = dispatch_(*msgs[i]);
         } catch (const std::exception& e) {
           fault(i, typeid(e).name());
         } catch (...) {
