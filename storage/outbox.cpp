@@ -95,19 +95,16 @@ std::vector<outbox_row> outbox::due(domain::instant now, int limit, const head_c
   // (the outbox_pending(chat_id, id) index) finds the heads it did not reach: those past `last`.
   if (cut) {
     std::vector<outbox_head> heads;
-    std::optional<std::string> prev;
+    std::string prev;  // every chat id sorts after the empty string
     for (;;) {
-      auto q = prev ? db_.prepared(
-                          "SELECT chat_id, id, next_attempt_at FROM outbox INDEXED BY outbox_pending "
-                          "WHERE state = 'pending' AND chat_id > :prev ORDER BY chat_id, id LIMIT 1")
-                    : db_.prepared(
-                          "SELECT chat_id, id, next_attempt_at FROM outbox INDEXED BY outbox_pending "
-                          "WHERE state = 'pending' ORDER BY chat_id, id LIMIT 1");
-      if (prev) q->bind(":prev", *prev);
+      auto q = db_.prepared(
+          "SELECT chat_id, id, next_attempt_at FROM outbox INDEXED BY outbox_pending "
+          "WHERE state = 'pending' AND chat_id > :prev ORDER BY chat_id, id LIMIT 1");
+      q->bind(":prev", prev);
       if (!q->executeStep()) break;
       prev = q->getColumn(0).getString();
       auto id = q->getColumn(1).getInt64();
-      if (id > last) heads.push_back({id, *prev, from_secs(q->getColumn(2).getInt64())});
+      if (id > last) heads.push_back({id, prev, from_secs(q->getColumn(2).getInt64())});
     }
     std::sort(heads.begin(), heads.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
     for (const auto& h : heads)
@@ -115,11 +112,8 @@ std::vector<outbox_row> outbox::due(domain::instant now, int limit, const head_c
   }
 
   out.reserve(taken.size());
-  for (auto id : taken) {
-    auto q = db_.prepared("SELECT * FROM outbox WHERE id = :id");
-    q->bind(":id", static_cast<std::int64_t>(id));
-    if (q->executeStep()) out.push_back(read_row(*q));
-  }
+  for (auto id : taken)
+    if (auto row = get(id)) out.push_back(std::move(*row));
   return out;
 }
 
