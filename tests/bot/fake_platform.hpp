@@ -114,6 +114,14 @@ class fake_platform {
     std::lock_guard lock(m_);
     return requests_;
   }
+  /// The requests sent to one chat, in the order received. Sends to different chats may go
+  /// out in parallel, so only the order within one chat is guaranteed.
+  std::vector<recorded_request> requests_to(const std::string& chat_id) const {
+    std::vector<recorded_request> out;
+    for (auto& r : requests())
+      if (r.chat_id() == chat_id) out.push_back(std::move(r));
+    return out;
+  }
   /// How many requests so far.
   std::size_t request_count() const {
     std::lock_guard lock(m_);
