@@ -241,103 +241,20 @@ constexpr int stop_record_tries = 3;
 
 asio::awaitable<void> relay::run() {
   log_info("relay_started");
-  int failed_records = 0;
   for (;;) {
     notified_ = false;
     auto now = steady::now();
-    steady::duration sleep = milliseconds(500);
-
+    steady::duration sleep{};
     // Most slots busy: gather finished sends (up to batch_interval after the first of them)
     // and notifications (up to batch_interval after the last turn) before turning again.
     bool busy = !in_flight_.empty() && in_flight_.size() * 2 > max_in_flight_;
     auto turn_at = (finished_.empty() ? last_turn_ : first_finished_) + batch_interval;
     if (!stopping_ && busy && now < turn_at) {
       sleep = turn_at - now;
+    } else if (auto next = turn(now)) {
+      sleep = *next;
     } else {
-      last_turn_ = now;
-      bool db_ok = finished_.empty() || record_finished();
-      if (!db_ok) sleep = std::chrono::seconds(1);
-
-      if (stopping_) {
-        if (!db_ok && ++failed_records >= stop_record_tries) {
-          // Left pending in the database: sent again after a restart (the documented window).
-          log_error("relay_marks_lost", {{"rows", finished_.size()}});
-          finished_.clear();
-        }
-        if (in_flight_.empty() && finished_.empty()) break;
-        // else: a finishing send wakes us
-      } else {
-        if (now - last_prune_ >= std::chrono::seconds(60)) {
-          prune(now);
-          last_prune_ = now;
-        }
-        // Rows go out only once every earlier outcome is recorded: due() must not offer a head
-        // that was sent but is still pending in the database.
-        if (db_ok && in_flight_.size() < max_in_flight_) {
-          auto gwait = global_.wait(now);
-          if (gwait > steady::duration::zero()) {
-            sleep = std::min(sleep, gwait);
-          } else {
-            std::vector<storage::outbox_row> rows;
-            std::optional<domain::instant> next_due;
-            auto db_now = clock_.now();
-            bool global_full = false;
-            // Decides each due head in id order; a head taken has its rate tokens taken.
-            auto take = [&](const storage::outbox_head& h) {
-              if (global_full || in_flight_.contains(h.chat_id)) return false;  // one per chat in flight
-              auto& cs = state_of(h.chat_id, now);
-              if (cs.held_row != h.id) {
-                // No exact wait known for this row (e.g. after a restart): its DB time decides.
-                auto db_wait = h.next_attempt_at - db_now;
-                if (db_wait > std::chrono::seconds(0)) {
-                  sleep = std::min<steady::duration>(sleep, db_wait);
-                  return false;
-                }
-              } else if (cs.hold_until > now) {
-                sleep = std::min(sleep, cs.hold_until - now);
-                return false;
-              }
-              auto wait = cs.per_chat.wait(now);
-              bool group = is_group_ && is_group_(h.chat_id);
-              if (group) wait = std::max(wait, cs.per_group.wait(now));
-              if (wait > steady::duration::zero()) {
-                sleep = std::min(sleep, wait);
-                return false;
-              }
-              auto gw = global_.wait(now);
-              if (gw > steady::duration::zero()) {
-                sleep = std::min(sleep, gw);
-                global_full = true;
-                return false;
-              }
-              cs.per_chat.take(now);
-              if (group) cs.per_group.take(now);
-              global_.take(now);
-              return true;
-            };
-            try {
-              // A little ahead: a retry's exact wait is held in memory, and the DB's whole
-              // seconds (rounded up) must not add up to a second to it.
-              rows = outbox_.due(db_now + std::chrono::seconds(2), static_cast<int>(max_in_flight_ - in_flight_.size()),
-                                 take);
-              next_due = outbox_.next_due();
-            } catch (const std::exception&) {
-              log_error("relay_db_failed", {{"step", "due"}});
-              rows.clear();
-              sleep = std::chrono::seconds(1);
-            }
-            for (auto& row : rows) {
-              in_flight_.insert(row.chat_id);
-              asio::co_spawn(ex_, send_one(std::move(row)), asio::detached);
-            }
-            // A row waiting for its retry time: wake when it is due (the DB holds whole seconds).
-            if (next_due) {
-              auto d = *next_due - clock_.now();
-              if (d > std::chrono::seconds(0)) sleep = std::min<steady::duration>(sleep, d);
-            }
-          }
-        }
-      }
+      break;
     }
     if (notified_) continue;
     wake_.expires_after(std::max<steady::duration>(sleep, milliseconds(1)));
@@ -345,6 +262,91 @@ asio::awaitable<void> relay::run() {
   }
   running_ = false;
   log_info("relay_stopped", {{"in_flight", in_flight_.size()}});
+}
+
+std::optional<steady::duration> relay::turn(steady::time_point now) {
+  last_turn_ = now;
+  const bool db_ok = finished_.empty() || record_finished();
+  steady::duration sleep = db_ok ? steady::duration(milliseconds(500)) : steady::duration(std::chrono::seconds(1));
+  if (stopping_) {
+    if (!db_ok && ++failed_stop_records_ >= stop_record_tries) {
+      // Left pending in the database: sent again after a restart (the documented window).
+      log_error("relay_marks_lost", {{"rows", finished_.size()}});
+      finished_.clear();
+    }
+    if (in_flight_.empty() && finished_.empty()) return std::nullopt;
+    return sleep;  // a finishing send wakes us
+  }
+  if (now - last_prune_ >= std::chrono::seconds(60)) {
+    prune(now);
+    last_prune_ = now;
+  }
+  // Rows go out only once every earlier outcome is recorded: due() must not offer a head that
+  // was sent but is still pending in the database.
+  if (db_ok && in_flight_.size() < max_in_flight_) sleep = std::min(sleep, start_sends(now));
+  return sleep;
+}
+
+steady::duration relay::start_sends(steady::time_point now) {
+  steady::duration sleep = milliseconds(500);
+  if (auto gwait = global_.wait(now); gwait > steady::duration::zero()) return gwait;
+
+  std::vector<storage::outbox_row> rows;
+  std::optional<domain::instant> next_due;
+  const auto db_now = clock_.now();
+  bool global_full = false;
+  // Decides each due head in id order; a head taken has its rate tokens taken.
+  auto take = [&](const storage::outbox_head& h) {
+    if (global_full) return false;
+    auto wait = must_wait(h, now, db_now, global_full);
+    if (wait) sleep = std::min(sleep, *wait);
+    return !wait;
+  };
+  try {
+    // A little ahead: a retry's exact wait is held in memory, and the DB's whole seconds
+    // (rounded up) must not add up to a second to it.
+    rows = outbox_.due(db_now + std::chrono::seconds(2), static_cast<int>(max_in_flight_ - in_flight_.size()), take);
+    next_due = outbox_.next_due();
+  } catch (const std::exception&) {
+    log_error("relay_db_failed", {{"step", "due"}});
+    return std::chrono::seconds(1);
+  }
+  for (auto& row : rows) {
+    in_flight_.insert(row.chat_id);
+    asio::co_spawn(ex_, send_one(std::move(row)), asio::detached);
+  }
+  // A row waiting for its retry time: wake when it is due (the DB holds whole seconds).
+  if (next_due) {
+    auto d = *next_due - clock_.now();
+    if (d > std::chrono::seconds(0)) sleep = std::min<steady::duration>(sleep, d);
+  }
+  return sleep;
+}
+
+std::optional<steady::duration> relay::must_wait(const storage::outbox_head& h, steady::time_point now,
+                                                domain::instant db_now, bool& global_full) {
+  // One send in flight per chat, so order per chat holds; its finishing wakes the loop.
+  if (in_flight_.contains(h.chat_id)) return steady::duration::max();
+  auto& cs = state_of(h.chat_id, now);
+  if (cs.held_row != h.id) {
+    // No exact wait known for this row (e.g. after a restart): its DB time decides.
+    auto db_wait = h.next_attempt_at - db_now;
+    if (db_wait > std::chrono::seconds(0)) return std::chrono::duration_cast<steady::duration>(db_wait);
+  } else if (cs.hold_until > now) {
+    return cs.hold_until - now;
+  }
+  auto wait = cs.per_chat.wait(now);
+  const bool group = is_group_ && is_group_(h.chat_id);
+  if (group) wait = std::max(wait, cs.per_group.wait(now));
+  if (wait > steady::duration::zero()) return wait;
+  if (auto gw = global_.wait(now); gw > steady::duration::zero()) {
+    global_full = true;  // no other chat may go either
+    return gw;
+  }
+  cs.per_chat.take(now);
+  if (group) cs.per_group.take(now);
+  global_.take(now);
+  return std::nullopt;
 }
 
 bool relay::record_finished() {

@@ -4,6 +4,7 @@
 #include <deque>
 #include <functional>
 #include <iosfwd>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -160,6 +161,17 @@ class relay {
   /// Records every finished attempt in one transaction, then logs them; false (all kept for
   /// the next turn) when the database refused.
   bool record_finished();
+  /// One turn: records the finished sends, then starts new ones. Returns how long the loop
+  /// may sleep, or nullopt once stopping and nothing is left in flight or unrecorded.
+  std::optional<std::chrono::steady_clock::duration> turn(std::chrono::steady_clock::time_point now);
+  /// Takes the due heads the free slots and the rates allow and starts their sends; returns
+  /// how long the loop may sleep before one of the others could go.
+  std::chrono::steady_clock::duration start_sends(std::chrono::steady_clock::time_point now);
+  /// How long the head must wait (in flight, held for a retry, or a rate full); nullopt when it
+  /// may go now, its rate tokens taken. Sets global_full when the global rate stops every chat.
+  std::optional<std::chrono::steady_clock::duration> must_wait(const storage::outbox_head& h,
+                                                               std::chrono::steady_clock::time_point now,
+                                                               domain::instant db_now, bool& global_full);
   chat_state& state_of(const std::string& chat_id, std::chrono::steady_clock::time_point now);
   void prune(std::chrono::steady_clock::time_point now);
   void wake();
@@ -185,6 +197,7 @@ class relay {
   bool running_ = false;
   bool stopping_ = false;
   bool notified_ = false;
+  int failed_stop_records_ = 0;  // records the database refused since stop()
 };
 
 }  // namespace tannha::bot
