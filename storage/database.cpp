@@ -180,6 +180,13 @@ statement_ref database::prepared(const std::string& sql) {
   return statement_ref(*it->second);
 }
 
+std::vector<std::string> database::prepared_sql() const {
+  std::vector<std::string> out;
+  out.reserve(cache_.size());
+  for (const auto& [sql, stmt] : cache_) out.push_back(sql);
+  return out;
+}
+
 bool is_transient(const SQLite::Exception& e) {
   int code = e.getErrorCode() & 0xff;
   return code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_FULL || code == SQLITE_IOERR ||

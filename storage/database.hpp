@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <unordered_map>
+#include <vector>
 #include <string>
 
 namespace tannha::storage {
@@ -50,6 +51,8 @@ class database {
   SQLite::Database& db() { return db_; }
   /// A statement prepared once per SQL text and reused; bindings cleared, reset after use.
   statement_ref prepared(const std::string& sql);
+  /// The SQL of every statement prepared so far (tests read their query plans).
+  std::vector<std::string> prepared_sql() const;
 
  private:
   SQLite::Database db_;
