@@ -41,10 +41,12 @@ sheet requests_sheet(storage::database& db, const domain::unit& unit, const doma
   sheet s;
   s.name = "Hồ sơ";
   s.title = "requests";
-  s.columns = {{"Số hồ sơ", 9},        {"Ngày đăng ký", 13},     {"Họ tên", 26},        {"Thôn", 16},
-               {"Thủ tục", 34},        {"Lĩnh vực", 16},         {"Trạng thái", 18},    {"Ngày đến nhà", 13},
-               {"Ngày tiếp nhận", 14}, {"Hạn trả kết quả", 15},  {"Ngày trả kết quả", 16}, {"Cách trả", 22},
-               {"Đánh giá", 9}};
+  // Internal (written owner-only, audited): birth year, categories and the portal's dossier
+  // code are what the offices look people and dossiers up by; phone and address stay out.
+  s.columns = {{"Số hồ sơ", 9},       {"Ngày đăng ký", 13},     {"Họ tên", 26},           {"Năm sinh", 9},
+               {"Thôn", 16},           {"Đối tượng", 24},        {"Thủ tục", 34},          {"Lĩnh vực", 16},
+               {"Mã hồ sơ", 26},       {"Trạng thái", 18},       {"Ngày đến nhà", 13},     {"Ngày tiếp nhận", 14},
+               {"Hạn trả kết quả", 15}, {"Ngày trả kết quả", 16}, {"Cách trả", 22},         {"Đánh giá", 9}};
   storage::report_repository reports(db);
   int rated = 0;
   double rating_sum = 0;
@@ -53,9 +55,12 @@ sheet requests_sheet(storage::database& db, const domain::unit& unit, const doma
     row.cells = {r.number,
                  day_cell(r.registered_day),
                  r.citizen_name,
+                 r.birth_year ? sheet_cell{std::int64_t{*r.birth_year}} : sheet_cell{},
                  r.village,
+                 join(r.categories, "; "),
                  r.procedure_name,
                  r.procedure_field,
+                 r.dossier_code,
                  state_label(r.state),
                  day_cell(r.visit_day),
                  day_cell(r.received_day),
@@ -73,7 +78,7 @@ sheet requests_sheet(storage::database& db, const domain::unit& unit, const doma
   totals.cells.resize(s.columns.size());
   totals.cells[0] = std::string("Tổng cộng");
   totals.cells[2] = std::to_string(s.rows.size()) + " hồ sơ";
-  if (rated) totals.cells[12] = rating_sum / rated;
+  if (rated) totals.cells.back() = rating_sum / rated;  // under Đánh giá, the last column
   s.totals = std::move(totals);
   return s;
 }

@@ -266,7 +266,8 @@ std::vector<report_row> report_repository::requests_in(const std::string& unit_i
   const std::int64_t end = secs(local_midnight(p.last + days{1}, utc_offset));
   auto q = db_.prepared(
       "SELECT r.number, r.registered_at, c.full_name, c.village, r.procedure_code, COALESCE(p.name, ''), "
-      " COALESCE(p.field, ''), r.state, r.visit_day, r.received_at, r.due_day, r.returned_at, r.return_way, r.rating "
+      " COALESCE(p.field, ''), r.state, r.visit_day, r.received_at, r.due_day, r.returned_at, r.return_way, r.rating, "
+      " c.birth_year, c.categories, r.dossier_code "
       "FROM requests r JOIN citizens c ON c.id = r.citizen_id LEFT JOIN procedures p ON p.code = r.procedure_code "
       "WHERE r.unit_id = :u AND r.registered_at >= :s AND r.registered_at < :e ORDER BY r.number");
   q->bind(":u", unit_id);
@@ -293,6 +294,9 @@ std::vector<report_row> report_repository::requests_in(const std::string& unit_i
     r.returned_day = local(11);
     r.return_way = text(12);
     if (!q->getColumn(13).isNull()) r.rating = q->getColumn(13).getInt();
+    if (!q->getColumn(14).isNull()) r.birth_year = q->getColumn(14).getInt();
+    if (auto cats = text(15); !cats.empty()) r.categories = split_categories(cats);
+    r.dossier_code = text(16);
     out.push_back(std::move(r));
   }
   return out;

@@ -61,10 +61,13 @@ struct report_row {
   std::int64_t number = 0;
   std::string registered_day;  ///< ISO local day
   std::string citizen_name;
+  std::optional<int> birth_year;
   std::string village;
+  std::vector<std::string> categories;  ///< as registered (đối tượng); empty when none
   std::string procedure_code;
   std::string procedure_name;
   std::string procedure_field;
+  std::string dossier_code;    ///< the national portal's code given at reception, or ""
   std::string state;           ///< stable name ("registered", …); see domain::label for display
   std::string visit_day;       ///< ISO or ""
   std::string received_day;    ///< ISO local day or ""

@@ -67,6 +67,7 @@ class data_set {
     move(r1, request_state::processing, local(2026, 11, 7, 8, 30), [](auto& r) {
       r.received_at = local(2026, 11, 7, 8, 30);
       r.due_day = ymd(2026, 11, 9);
+      r.dossier_code = "H15.50.05.13-261107-0001";
     });
     move(r1, request_state::result_ready, local(2026, 11, 9, 8), [](auto& r) { r.result_at = local(2026, 11, 9, 8); });
     move(r1, request_state::returned, local(2026, 11, 9, 15), [](auto& r) {
@@ -190,15 +191,16 @@ class xlsx_sheet {
 
 const char* requests_csv_nov =
     "\xEF\xBB\xBF"
-    "Số hồ sơ,Ngày đăng ký,Họ tên,Thôn,Thủ tục,Lĩnh vực,Trạng thái,Ngày đến nhà,Ngày tiếp nhận,"
-    "Hạn trả kết quả,Ngày trả kết quả,Cách trả,Đánh giá\r\n"
-    "1,02/11/2026,Nguyễn Văn Tư,Đông Hải,Chứng thực chữ ký,Chứng thực,Đã trả kết quả,07/11/2026,07/11/2026,"
-    "09/11/2026,09/11/2026,Tại nhà,5\r\n"
-    "2,10/11/2026,Lê Thị Hoa,Tây Sơn,Đăng ký khai sinh,Hộ tịch,Đang giải quyết,14/11/2026,14/11/2026,"
-    "19/11/2026,,,\r\n"
-    "3,12/11/2026,Phạm Văn Nam,Bắc Hà,Cấp thẻ bảo hiểm y tế,Bảo hiểm y tế,Đã hủy,,,,,,\r\n"
-    "6,20/11/2026,Phạm Văn Nam,Bắc Hà,Đăng ký khai tử,Hộ tịch,Đang giải quyết,01/12/2026,01/12/2026,"
-    "04/12/2026,,,\r\n";
+    "Số hồ sơ,Ngày đăng ký,Họ tên,Năm sinh,Thôn,Đối tượng,Thủ tục,Lĩnh vực,Mã hồ sơ,Trạng thái,Ngày đến nhà,"
+    "Ngày tiếp nhận,Hạn trả kết quả,Ngày trả kết quả,Cách trả,Đánh giá\r\n"
+    // A category holding a comma is quoted; several categories are joined with "; ".
+    "1,02/11/2026,Nguyễn Văn Tư,1938,Đông Hải,\"Thương binh, bệnh binh\",Chứng thực chữ ký,Chứng thực,"
+    "H15.50.05.13-261107-0001,Đã trả kết quả,07/11/2026,07/11/2026,09/11/2026,09/11/2026,Tại nhà,5\r\n"
+    "2,10/11/2026,Lê Thị Hoa,1945,Tây Sơn,Người cao tuổi; Neo đơn,Đăng ký khai sinh,Hộ tịch,,Đang giải quyết,"
+    "14/11/2026,14/11/2026,19/11/2026,,,\r\n"
+    "3,12/11/2026,Phạm Văn Nam,1950,Bắc Hà,Người khuyết tật,Cấp thẻ bảo hiểm y tế,Bảo hiểm y tế,,Đã hủy,,,,,,\r\n"
+    "6,20/11/2026,Phạm Văn Nam,1950,Bắc Hà,Người khuyết tật,Đăng ký khai tử,Hộ tịch,,Đang giải quyết,01/12/2026,"
+    "01/12/2026,04/12/2026,,,\r\n";
 
 const char* served_csv_nov =
     "\xEF\xBB\xBF"
@@ -282,32 +284,34 @@ TEST_CASE("export: requests XLSX has a bold filled frozen header, widths, real d
   // Header row.
   CHECK(x.value("A1") == "Số hồ sơ");
   CHECK(x.value("B1") == "Ngày đăng ký");
-  CHECK(x.value("M1") == "Đánh giá");
+  CHECK(x.value("P1") == "Đánh giá");
   CHECK(x.styles_xml.find("<b/>") != std::string::npos);
   CHECK(x.styles_xml.find("FFDDEBF7") != std::string::npos);
   CHECK(x.sheet_xml.find("state=\"frozen\"") != std::string::npos);
   CHECK(x.sheet_xml.find("ySplit=\"1\"") != std::string::npos);
   CHECK(x.sheet_xml.find("<col min=\"3\" max=\"3\" width=\"26.") != std::string::npos);
-  CHECK(x.sheet_xml.find("<autoFilter ref=\"A1:M5\"/>") != std::string::npos);
+  CHECK(x.sheet_xml.find("<autoFilter ref=\"A1:P5\"/>") != std::string::npos);
 
   // Data rows: numbers as numbers, dates as date serials with the dd/mm/yyyy format.
   CHECK(x.value("A2") == "1");
   CHECK(x.value("C2") == "Nguyễn Văn Tư");
-  CHECK(x.value("G2") == "Đã trả kết quả");
+  CHECK(x.value("D2") == "1938");  // a number, not text
+  CHECK(x.value("I2") == "H15.50.05.13-261107-0001");
+  CHECK(x.value("J2") == "Đã trả kết quả");
   CHECK(x.value("B2") == std::to_string(excel_serial(ymd(2026, 11, 2))));
-  CHECK(x.value("K2") == std::to_string(excel_serial(ymd(2026, 11, 9))));
-  CHECK(x.value("M2") == "5");
+  CHECK(x.value("N2") == std::to_string(excel_serial(ymd(2026, 11, 9))));
+  CHECK(x.value("P2") == "5");
   CHECK(x.value("A5") == "6");
-  CHECK(x.value("J5") == std::to_string(excel_serial(ymd(2026, 12, 4))));
-  CHECK(x.value("K3") == "");
+  CHECK(x.value("M5") == std::to_string(excel_serial(ymd(2026, 12, 4))));
+  CHECK(x.value("N3") == "");
   CHECK(x.styles_xml.find("formatCode=\"dd/mm/yyyy\"") != std::string::npos);
   CHECK(x.style("B2") > 0);
-  CHECK(x.style("B2") == x.style("J5"));
+  CHECK(x.style("B2") == x.style("M5"));
 
   // Totals row right under the data.
   CHECK(x.value("A6") == "Tổng cộng");
   CHECK(x.value("C6") == "4 hồ sơ");
-  CHECK(x.value("M6") == "5");
+  CHECK(x.value("P6") == "5");
   CHECK(x.style("A6") != x.style("A2"));
 }
 
