@@ -15,6 +15,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "bot/platform.hpp"
 #include "domain/embedded_file.hpp"
 #include "handlers/suggest.hpp"
 #include "handlers/text.hpp"
@@ -572,8 +573,7 @@ void read_platform(diagnostics& d, const toml::table& root, platform_config& pc)
   if (const char* v = env_value("TANNHA_WEBHOOK_SECRET")) pc.webhook_secret = v;
 
   if (pc.api_base.empty()) {
-    if (pc.kind == "zalo") pc.api_base = "https://bot-api.zapps.me";
-    if (pc.kind == "telegram") pc.api_base = "https://api.telegram.org";
+    if (auto k = parse_platform_kind(pc.kind)) pc.api_base = default_api_base(*k);
   }
   const toml::source_region where = t ? t->source() : root.source();
   if (kind_ok && pc.kind != "console" && pc.token.empty()) {

@@ -344,7 +344,9 @@ std::vector<std::string_view> secret_header_names(platform_kind kind) {
 
 std::string default_api_base(platform_kind kind) {
   switch (kind) {
-    case platform_kind::zalo: return "https://bot-api.zapps.me";  // as in the README and example config
+    // Zalo's Bot API documentation (docs.zaloplatforms.com, 2026) names this host; the older
+    // bot-api.zapps.me appears in earlier guides. As in the README and example config.
+    case platform_kind::zalo: return "https://bot-api.zaloplatforms.com";
     case platform_kind::telegram: return "https://api.telegram.org";
     case platform_kind::console: return "";
   }

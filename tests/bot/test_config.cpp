@@ -123,7 +123,7 @@ TEST_CASE("config: the platform's api_base defaults per kind") {
   std::string text = minimal();
   auto zalo = bot::parse_config(std::string(text).replace(text.find("console"), 7, "zalo"), "z.toml");
   REQUIRE_MESSAGE(zalo.has_value(), (zalo.has_value() ? "" : zalo.error().message));
-  CHECK(zalo->platform.api_base == "https://bot-api.zapps.me");
+  CHECK(zalo->platform.api_base == "https://bot-api.zaloplatforms.com");
   auto tg = bot::parse_config(std::string(text).replace(text.find("console"), 7, "telegram"), "t.toml");
   REQUIRE_MESSAGE(tg.has_value(), (tg.has_value() ? "" : tg.error().message));
   CHECK(tg->platform.api_base == "https://api.telegram.org");
