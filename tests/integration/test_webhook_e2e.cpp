@@ -7,6 +7,7 @@
 
 #include "bot/fake_platform.hpp"
 #include "server_process.hpp"
+#include "test_ops_process.hpp"
 
 using namespace tannha;
 using namespace std::chrono_literals;
@@ -18,45 +19,9 @@ const std::string secret = "bi-mat-thu-nghiem";
 const std::string zalo_header = "X-Bot-Api-Secret-Token";
 const std::string telegram_header = "X-Telegram-Bot-Api-Secret-Token";
 
+// The operations tests' config (test_ops_process.hpp): both units, quick relay settings.
 std::string config_for(const std::string& kind, const test::fake_platform& fp) {
-  return R"([server]
-listen = "127.0.0.1:0"
-webhook_path = "/webhook"
-
-[platform]
-kind = ")" + kind + R"("
-api_base = ")" + fp.base_url() + R"("
-token = "TESTTOKEN"
-webhook_secret = ")" + secret + R"("
-
-[storage]
-path = "@DB@"
-
-[relay]
-per_chat_per_second = 50.0
-per_group_per_minute = 600
-global_per_second = 200.0
-base_backoff_seconds = 0.05
-max_backoff_seconds = 0.2
-
-[[units]]
-id = "binhgiang"
-name = "Xã Bình Giang"
-chat_id = "a1b2c3d4e5f60718293a"
-admins = ["6ede9afa66b88fe6d6a9", "9c1d2e3f4a5b6c7d8e9f"]
-villages = ["Đông Hải", "Tây Sơn", "Bắc Hà"]
-visit_days = ["Thứ Bảy"]
-cutoff_day = "Thứ Năm"
-cutoff_time = "17:00"
-capacity = 10
-
-[[units]]
-id = "thanhdong"
-name = "Phường Thành Đông"
-chat_id = "-1001234567890"
-admins = ["111"]
-villages = ["Tổ dân phố 1", "Tổ dân phố 2"]
-)";
+  return test::ops_config(kind, fp.base_url());
 }
 
 // A Zalo top-level text delivery.
