@@ -283,7 +283,8 @@ std::optional<steady::duration> relay::turn(steady::time_point now) {
   }
   // Rows go out only once every earlier outcome is recorded: due() must not offer a head that
   // was sent but is still pending in the database.
-  if (db_ok && in_flight_.size() < max_in_flight_) sleep = std::min(sleep, start_sends(now));
+  // start_sends() starts from the same 500 ms and says 1 s itself when the database failed.
+  if (db_ok && in_flight_.size() < max_in_flight_) sleep = start_sends(now);
   return sleep;
 }
 
