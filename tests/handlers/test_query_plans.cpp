@@ -23,7 +23,9 @@ struct plan_step {
   std::string detail;
 };
 
-// The EXPLAIN QUERY PLAN steps that read a whole table or a whole index.
+// The EXPLAIN QUERY PLAN steps that read a whole table or index ("SCAN …"), or every row of a
+// unit: a search whose only constraint is the unit (an index that no longer matches the query
+// falls back to one of the unit-prefixed indexes, so a lost index shows as "(unit_id=?)").
 std::vector<plan_step> full_scans(storage::database& db) {
   std::vector<plan_step> out;
   for (const auto& sql : db.prepared_sql()) {
@@ -34,7 +36,9 @@ std::vector<plan_step> full_scans(storage::database& db) {
     SQLite::Statement q(db.db(), "EXPLAIN QUERY PLAN " + sql);
     while (q.executeStep()) {
       std::string detail = q.getColumn(3).getString();
-      if (detail.rfind("SCAN ", 0) == 0 && detail != "SCAN CONSTANT ROW") out.push_back({sql, detail});
+      bool scan = detail.rfind("SCAN ", 0) == 0 && detail != "SCAN CONSTANT ROW";
+      bool whole_unit = detail.ends_with("(unit_id=?)");
+      if (scan || whole_unit) out.push_back({sql, detail});
     }
   }
   return out;
@@ -42,7 +46,7 @@ std::vector<plan_step> full_scans(storage::database& db) {
 
 }  // namespace
 
-TEST_CASE("query plans: after a month of commands, jobs and sends, no query walks a growing table") {
+TEST_CASE("query plans: after a month of commands, jobs and sends, no query walks a growing table or a whole unit") {
   test::dispatch_fixture f;
   storage::unit_repository repo(f.db());
   auto put = [&](const char* id, domain::role r, const char* village, const char* name) {
@@ -100,12 +104,17 @@ TEST_CASE("query plans: after a month of commands, jobs and sends, no query walk
   for (const auto& step : full_scans(f.db())) {
     CAPTURE(step.sql);
     CAPTURE(step.detail);
-    // Scans that stay small whatever the work: the configuration tables (tens of rows), the
+    // Reads that stay small whatever the work: the configuration tables (tens of rows), the
     // drafts (one per person filling a form, deleted when done or expired), and the relay's
     // walk of the pending outbox rows (a partial index of the backlog only, cut by LIMIT).
+    // Two whole-unit reads are by design: /tim by part of a name or of a dossier code is a
+    // substring match, asked by a person, not run for every update.
     static const std::set<std::string> small = {"units", "villages", "procedures", "p", "members", "m", "drafts"};
-    auto table = step.detail.substr(5, step.detail.find(' ', 5) - 5);
-    bool bounded = small.contains(table) || step.detail == "SCAN outbox USING COVERING INDEX outbox_pending_order";
-    CHECK_MESSAGE(bounded, "a full scan of a table that grows with the work");
+    auto table = step.detail.substr(step.detail.find(' ') + 1);
+    table = table.substr(0, table.find(' '));
+    bool bounded = small.contains(table) || step.detail == "SCAN outbox USING COVERING INDEX outbox_pending_order" ||
+                   step.sql.find("instr(lower(dossier_code)") != std::string::npos ||
+                   step.sql.find("folded_name LIKE :pat") != std::string::npos;
+    CHECK_MESSAGE(bounded, "a read of a whole table or of a whole unit's rows, which grow with the work");
   }
 }
