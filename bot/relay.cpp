@@ -290,7 +290,7 @@ std::optional<steady::duration> relay::turn(steady::time_point now) {
 
 steady::duration relay::start_sends(steady::time_point now) {
   steady::duration sleep = milliseconds(500);
-  if (auto gwait = global_.wait(now); gwait > steady::duration::zero()) return gwait;
+  if (auto gwait = global_.wait(now); gwait > steady::duration::zero()) return std::min(sleep, gwait);
 
   std::vector<storage::outbox_row> rows;
   std::optional<domain::instant> next_due;
