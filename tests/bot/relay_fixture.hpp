@@ -1,6 +1,6 @@
 #pragma once
 // A relay over real HTTP to the fake platform on loopback, with a real outbox in a temporary
-// SQLite file. Shared by the delivery and relay-batch tests.
+// SQLite file. Shared by the relay, delivery and relay-batch tests.
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -18,6 +18,21 @@
 #include "test_support.hpp"
 
 namespace tannha::test {
+
+/// The relay tests' settings: 5 attempts, backoff from 0.2 s up to 1 s, a 2 s send timeout and
+/// rates that do not hold a test back (100/s per chat and in all, 6,000/min per group). Each
+/// test changes the fields it is about.
+inline bot::relay_config quick_relay_config() {
+  bot::relay_config c;
+  c.max_attempts = 5;
+  c.base_backoff_seconds = 0.2;
+  c.max_backoff_seconds = 1.0;
+  c.per_chat_per_second = 100;
+  c.per_group_per_minute = 6000;
+  c.global_per_second = 100;
+  c.request_timeout_seconds = 2;
+  return c;
+}
 
 /// The relay, its outbox and the fake platform it sends to; run_until() drives the io_context.
 struct http_relay_fixture {

@@ -26,21 +26,9 @@ using test::fake_platform;
 
 namespace {
 
-relay_config fast_config() {
-  relay_config c;
-  c.max_attempts = 5;
-  c.base_backoff_seconds = 0.2;
-  c.max_backoff_seconds = 1.0;
-  c.per_chat_per_second = 100;
-  c.per_group_per_minute = 6000;
-  c.global_per_second = 100;
-  c.request_timeout_seconds = 2;
-  return c;
-}
-
 // A relay against the fake platform over real HTTP, with a real outbox.
 struct relay_fixture : test::http_relay_fixture {
-  explicit relay_fixture(relay_config cfg = fast_config(), platform_kind kind = platform_kind::zalo)
+  explicit relay_fixture(relay_config cfg = test::quick_relay_config(), platform_kind kind = platform_kind::zalo)
       : http_relay_fixture(cfg, kind, std::chrono::seconds(2)) {}
 
   std::vector<std::string> texts_for(const std::string& chat) {
@@ -158,7 +146,7 @@ TEST_CASE("relay: a Zalo ok:false at HTTP 200 with a permanent code goes dead") 
 }
 
 TEST_CASE("relay: a 429 with retry_after is waited for, then the chat goes on in order") {
-  relay_fixture f(fast_config(), platform_kind::telegram);
+  relay_fixture f(test::quick_relay_config(), platform_kind::telegram);
   f.fp.fail_next(1, 429, fake_platform::telegram_429(1));
   f.enqueue("-100", "first");
   f.enqueue("-100", "second");
@@ -188,7 +176,7 @@ TEST_CASE("relay: a 500 is retried with backoff and the message is sent afterwar
 }
 
 TEST_CASE("relay: after max_attempts temporary failures the message goes dead") {
-  auto cfg = fast_config();
+  auto cfg = test::quick_relay_config();
   cfg.max_attempts = 2;
   cfg.base_backoff_seconds = 0.05;
   relay_fixture f(cfg);
@@ -201,7 +189,7 @@ TEST_CASE("relay: after max_attempts temporary failures the message goes dead") 
 }
 
 TEST_CASE("relay: a chat's rate limit spaces its messages; another chat is not held back") {
-  auto cfg = fast_config();
+  auto cfg = test::quick_relay_config();
   cfg.per_chat_per_second = 2;  // burst 2, then one every 0.5 s
   relay_fixture f(cfg);
   for (int i = 1; i <= 4; ++i) f.enqueue("A", "a" + std::to_string(i));
@@ -218,7 +206,7 @@ TEST_CASE("relay: a chat's rate limit spaces its messages; another chat is not h
 }
 
 TEST_CASE("relay: a slow platform answer for one chat does not hold back another chat") {
-  auto cfg = fast_config();
+  auto cfg = test::quick_relay_config();
   relay_fixture f(cfg);
   f.fp.set_delay(1500ms);  // every answer is slow; both chats must be in flight together
   f.enqueue("A", "a1");

@@ -30,11 +30,9 @@ using test::fake_platform;
 
 namespace {
 
+// Rates that never throttle: these tests are about how sends are recorded, not paced.
 relay_config unlimited_config() {
-  relay_config c;
-  c.max_attempts = 5;
-  c.base_backoff_seconds = 0.2;
-  c.max_backoff_seconds = 1.0;
+  auto c = test::quick_relay_config();
   c.per_chat_per_second = 1e6;
   c.per_group_per_minute = 60'000'000;
   c.global_per_second = 1e6;
