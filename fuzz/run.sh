@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer target, in one of two modes:
 #   fuzz/run.sh BUILD_DIR [SECONDS] [TARGET...]       (make fuzz)
-#     SECONDS per target (default 60), on a corpus seeded from fuzz/seeds/, the shared
-#     fixtures (../shared/fixtures) and the repo's own config and catalog. The corpus grows in
+#     SECONDS per target (default 60), on a corpus seeded from fuzz/seeds/, the test
+#     fixtures (tests/fixtures) and the repo's own config and catalog. The corpus grows in
 #     BUILD_DIR/fuzz-corpus/ and is reused by later runs; a crash leaves its input in
 #     BUILD_DIR/fuzz-artifacts/TARGET/ and makes this script fail.
 #   fuzz/run.sh --smoke RUNS BUILD_DIR [TARGET...]    (make fuzz-smoke, CI)
@@ -30,7 +30,7 @@ else
 fi
 targets=("$@")
 if ((${#targets[@]} == 0)); then targets=(decode_zalo decode_telegram command form config); fi
-fixtures="$root/../shared/fixtures"
+fixtures="$root/tests/fixtures"
 
 seed() {  # seed TARGET CORPUS
   local t="$1" c="$2"

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "domain/time.hpp"
@@ -44,9 +45,12 @@ inline std::string read_file(const std::filesystem::path& p) {
   return ss.str();
 }
 
-/// A fixture file's text.
+/// A fixture file's text (tests/fixtures/); throws naming the file when it is missing, so a
+/// test never runs on an empty payload.
 inline std::string fixture(const std::string& name) {
-  return read_file(std::filesystem::path(TANNHA_FIXTURES) / name);
+  const auto path = std::filesystem::path(TANNHA_FIXTURES) / name;
+  if (!std::filesystem::is_regular_file(path)) throw std::runtime_error("missing test fixture: " + path.string());
+  return read_file(path);
 }
 
 /// An instant from unit-local (UTC+7) wall-clock parts.

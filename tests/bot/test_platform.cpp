@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/platform.hpp"
+#include "test_support.hpp"
 
 using namespace tannha;
 using namespace tannha::bot;
@@ -15,13 +16,7 @@ using handlers::message_kind;
 
 namespace {
 
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::filesystem::path(TANNHA_FIXTURES) / name, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "missing fixture " << name);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::fixture;
 
 std::int64_t secs(domain::instant t) { return t.time_since_epoch().count(); }
 

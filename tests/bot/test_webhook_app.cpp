@@ -8,18 +8,14 @@
 
 #include "bot/http_server.hpp"
 #include "bot/log.hpp"
+#include "test_support.hpp"
 
 using namespace tannha;
 using namespace tannha::bot;
 
 namespace {
 
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::filesystem::path(TANNHA_FIXTURES) / name, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::fixture;
 
 struct app_fixture {
   metrics m;

@@ -1,11 +1,12 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "handlers/command_parser.hpp"
+#include "test_support.hpp"
 
 using namespace tannha::handlers;
 using tannha::domain::action;
@@ -206,8 +207,7 @@ TEST_CASE("parse_command: NBSP, tabs and invalid bytes do not break parsing") {
 }
 
 TEST_CASE("parse_command: every NFC/NFD pair of commands_variants.txt parses the same") {
-  std::ifstream in(TANNHA_FIXTURES "/commands_variants.txt", std::ios::binary);
-  REQUIRE(in.good());
+  std::istringstream in(test::fixture("commands_variants.txt"));
   std::string line;
   std::vector<std::string> nfc;
   std::vector<std::string> nfd;
