@@ -15,6 +15,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "bot/listen_address.hpp"
 #include "bot/platform.hpp"
 #include "domain/embedded_file.hpp"
 #include "handlers/suggest.hpp"
@@ -458,26 +459,6 @@ std::optional<std::string> read_file(const fs::path& path, std::string& why) {
 // ---------------------------------------------------------------------------------------------
 // The config file.
 
-// "host:port" with a numeric port (0 lets the system choose one, for tests); "[::1]:8080" for IPv6.
-bool valid_listen(std::string_view s) {
-  const auto colon = s.rfind(':');
-  if (colon == std::string_view::npos || colon == 0) return false;
-  const std::string_view host = s.substr(0, colon), port = s.substr(colon + 1);
-  if (port.empty() || port.size() > 5) return false;
-  long value = 0;
-  for (char c : port) {
-    if (c < '0' || c > '9') return false;
-    value = value * 10 + (c - '0');
-  }
-  if (value > 65535) return false;
-  if (host.front() == '[') return host.size() > 2 && host.back() == ']';
-  for (char c : host) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 // "+07:00", "-03:30", "+7", "UTC+7"; minutes east of UTC.
 std::optional<std::chrono::minutes> parse_utc_offset(std::string_view s) {
   if (s.starts_with("UTC") || s.starts_with("GMT")) s.remove_prefix(3);
@@ -524,7 +505,7 @@ void read_server(diagnostics& d, const toml::table& root, server_config& s) {
   check_keys(d, *t, p, {"listen", "webhook_path", "body_limit_bytes", "read_timeout_seconds",
                         "idle_timeout_seconds", "max_connections"});
   if (auto v = get_string(d, *t, "listen", p, false)) {
-    if (valid_listen(*v)) s.listen = *v;
+    if (parse_listen_address(*v)) s.listen = *v;
     else d.add(t->get("listen")->source(), "server.listen", "must be \"host:port\" such as \"127.0.0.1:8080\" (got \"" + *v + "\")");
   }
   if (auto v = get_string(d, *t, "webhook_path", p, false)) {
