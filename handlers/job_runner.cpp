@@ -307,12 +307,12 @@ struct job_runner::impl {
   storage::job_repository jobs;
   storage::outbox outbox;
 
-  impl(storage::database& d, std::vector<domain::unit> u)
+  impl(storage::database& d, std::vector<domain::unit> u, std::size_t max_text_units)
       : db(d),
         units(std::move(u)),
         jobs(d),
-        // Reports can be long: split under 2000 UTF-16 units, safe for both platforms.
-        outbox(d, [](std::string_view text) { return split_by_utf16(text, 2000); }) {}
+        // Reports can be long: split under the platform's limit.
+        outbox(d, [max_text_units](std::string_view text) { return split_by_utf16(text, max_text_units); }) {}
 
   // One due occurrence of a job: when it was due (local), its period key, how to build it.
   struct due_job {
@@ -378,8 +378,8 @@ struct job_runner::impl {
   }
 };
 
-job_runner::job_runner(storage::database& db, std::vector<domain::unit> units)
-    : impl_(std::make_unique<impl>(db, std::move(units))) {}
+job_runner::job_runner(storage::database& db, std::vector<domain::unit> units, job_runner_options options)
+    : impl_(std::make_unique<impl>(db, std::move(units), options.max_text_units)) {}
 
 job_runner::~job_runner() = default;
 

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,13 +39,20 @@ struct job_run_stats {
   int posts = 0;  ///< messages queued in the outbox
 };
 
+/// Settings of the scheduler's posts.
+struct job_runner_options {
+  /// Longest text of one platform message, in UTF-16 units (the platform's limit, as in
+  /// dispatcher_options): longer posts are queued as several messages. 0: never split.
+  std::size_t max_text_units = 2000;
+};
+
 /// The scheduler's work (DESIGN §4): for every unit, the posts due at a given instant. Each
 /// (job, unit, period) runs exactly once: its job_runs row is written in the transaction that
 /// queues its posts. Only today's (unit-local) occurrences are considered, so a run missed
 /// during downtime is caught up once the same day and never for an earlier day.
 class job_runner {
  public:
-  job_runner(storage::database& db, std::vector<domain::unit> units);
+  job_runner(storage::database& db, std::vector<domain::unit> units, job_runner_options options = {});
   ~job_runner();
 
   /// Runs every job due at `now` that has not run; a job that fails is logged, rolled back and

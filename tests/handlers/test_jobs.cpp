@@ -283,3 +283,20 @@ TEST_CASE("jobs: the morning brief tells the leaders how many messages could not
     if (q.getColumn(0).getString().find("1 tin nhắn của bot không gửi được") != std::string::npos) found = true;
   CHECK(found);
 }
+
+TEST_CASE("jobs: a post longer than the platform's limit in the options is queued as several messages") {
+  auto posts_with_limit = [](std::size_t limit) {
+    test::temp_dir dir;
+    storage::database db(dir.file("bot.db"));
+    auto unit = test::demo_unit();
+    storage::unit_repository(db).sync_config({unit}, local(2026, 11, 1));
+    storage::unit_repository(db).sync_catalog(test::test_catalog());
+    test::add_citizen(db, unit.id, "Nguyễn Văn Tư", "Đông Hải", "Cao tuổi", local(2026, 11, 2));
+    test::add_request(db, unit.id, 1, "CT-01", local(2026, 11, 2, 9), d(2026, 11, 7));
+    handlers::job_runner runner(db, {unit}, {.max_text_units = limit});
+    REQUIRE(runner.run_due_jobs(local(2026, 11, 5, 17, 0)).posts == 1);  // the cut-off
+    return db.db().execAndGet("SELECT COUNT(*) FROM outbox").getInt();   // the messages it became
+  };
+  CHECK(posts_with_limit(4096) == 1);
+  CHECK(posts_with_limit(60) > 1);
+}
