@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -13,11 +12,14 @@
 
 #include "bot/http_client.hpp"
 #include "bot/http_server.hpp"
+#include "bot/intake.hpp"
 #include "bot/log.hpp"
+#include "bot/log_escaped.hpp"
 #include "bot/metrics.hpp"
 #include "bot/platform.hpp"
 #include "bot/poller.hpp"
 #include "bot/relay.hpp"
+#include "bot/routes.hpp"
 #include "handlers/dispatcher.hpp"
 #include "handlers/job_runner.hpp"
 #include "storage/database.hpp"
@@ -101,7 +103,7 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
   app.set_batch_dispatch([&](std::span<const handlers::incoming_message* const> msgs) {
     return disp.handle_batch(msgs, clk.now());
   });
-  http_server server(ioc, app, cfg.server);
+  http_server server(ioc, app.routes(), cfg.server);
 
   http_client client(ioc.get_executor());
   sender send = *kind == platform_kind::console
@@ -122,7 +124,8 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
   std::unique_ptr<poller> updates_poller;
   if (polling) {
     updates_poller = std::make_unique<poller>(ioc.get_executor(), poll_client, *kind,
-                                              method_url(*kind, cfg.platform, "getUpdates"), app, *db, clk, &stats);
+                                              method_url(*kind, cfg.platform, "getUpdates"), app.updates(), *db, clk,
+                                              &stats);
   }
 
   auto port = server.start();
@@ -154,7 +157,7 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
           co_await job_timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
         }
       },
-      boost::asio::detached);
+      log_escaped("scheduler"));
   log_info("listening", {{"address", cfg.server.listen}, {"port", static_cast<int>(*port)},
                          {"platform", std::string(to_string(*kind))}, {"units", static_cast<int>(cfg.units.size())},
                          {"mode", polling ? "poll" : "webhook"}});
@@ -191,7 +194,7 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
             co_await watchdog.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, wec));
           }
         },
-        boost::asio::detached);
+        log_escaped("shutdown_watchdog"));
   });
   ioc.run();
   log_info("stopped");

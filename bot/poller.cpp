@@ -6,11 +6,11 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "bot/log.hpp"
+#include "bot/log_escaped.hpp"
 
 namespace tannha::bot {
 
@@ -35,13 +35,13 @@ void save_poll_offset(storage::database& db, std::string_view platform, std::int
   q->exec();
 }
 
-poller::poller(asio::any_io_executor ex, http_client& client, platform_kind kind, std::string url, webhook_app& app,
+poller::poller(asio::any_io_executor ex, http_client& client, platform_kind kind, std::string url, intake& updates,
                storage::database& db, const clock& clk, metrics* m, poll_options opt)
     : ex_(ex),
       client_(client),
       kind_(kind),
       url_(std::move(url)),
-      app_(app),
+      intake_(updates),
       db_(db),
       clock_(clk),
       metrics_(m),
@@ -57,7 +57,7 @@ void poller::start() {
   asio::post(ex_, [this] {
     if (running_ || stopping_) return;
     running_ = true;
-    asio::co_spawn(ex_, run(), asio::detached);
+    asio::co_spawn(ex_, run(), log_escaped("poller"));
   });
 }
 
@@ -127,7 +127,7 @@ asio::awaitable<void> poller::run() {
       auto id = i < answer.update_ids.size() ? answer.update_ids[i] : -1;
       bool done = false;
       for (int attempt = 1; attempt <= std::max(1, opt_.dispatch_attempts); ++attempt) {
-        if (app_.process_update(answer.updates[i], "poll") != update_result::failed) {
+        if (intake_.process_update(answer.updates[i], "poll") != update_result::failed) {
           done = true;
           break;
         }

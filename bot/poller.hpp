@@ -11,7 +11,7 @@
 
 #include "bot/clock.hpp"
 #include "bot/http_client.hpp"
-#include "bot/http_server.hpp"
+#include "bot/intake.hpp"
 #include "bot/metrics.hpp"
 #include "bot/platform.hpp"
 #include "storage/database.hpp"
@@ -33,7 +33,7 @@ std::optional<std::int64_t> load_poll_offset(storage::database& db, std::string_
 void save_poll_offset(storage::database& db, std::string_view platform, std::int64_t offset, domain::instant now);
 
 /// Long polling (`tannha poll`): asks the platform's getUpdates in a loop and passes every
-/// update to webhook_app::process_update(), the same exactly-once path as the webhook.
+/// update to intake::process_update(), the same exactly-once path as the webhook.
 /// Zalo brings one update per call (HTTP 408: nothing) and has no offset, so a redelivery is
 /// caught by processed_updates; Telegram is asked from the saved offset (last update_id + 1),
 /// which is written after each update is committed, so a restart does not read it again (and
@@ -43,7 +43,7 @@ class poller {
   /// `client` is used by this poller only (stop() cancels its calls); `url` is
   /// method_url(kind, cfg, "getUpdates").
   poller(boost::asio::any_io_executor ex, http_client& client, platform_kind kind, std::string url,
-         webhook_app& app, storage::database& db, const clock& clk, metrics* m = nullptr, poll_options opt = {});
+         intake& updates, storage::database& db, const clock& clk, metrics* m = nullptr, poll_options opt = {});
   poller(const poller&) = delete;
   poller& operator=(const poller&) = delete;
 
@@ -66,7 +66,7 @@ class poller {
   http_client& client_;
   platform_kind kind_;
   std::string url_;  // holds the token: never logged
-  webhook_app& app_;
+  intake& intake_;
   storage::database& db_;
   const clock& clock_;
   metrics* metrics_;

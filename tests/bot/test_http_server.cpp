@@ -18,6 +18,7 @@
 #include <boost/beast/http.hpp>
 
 #include "bot/http_server.hpp"
+#include "bot/routes.hpp"
 #include "bot/log.hpp"
 
 using namespace tannha;
@@ -49,7 +50,7 @@ struct server_fixture {
               return handlers::dispatch_outcome::processed;
             },
             [] { return true; }, m),
-        server(ioc, app, cfg) {
+        server(ioc, app.routes(), cfg) {
     log_threshold() = log_level::off;
     auto p = server.start();
     REQUIRE(p.has_value());
@@ -266,7 +267,7 @@ TEST_CASE("http server: start reports a bad listen address as a failure") {
   server_config cfg;
   cfg.listen = "not-an-address";
   webhook_app app(cfg, platform_kind::console, "", nullptr, nullptr, m);
-  http_server server(ioc, app, cfg);
+  http_server server(ioc, app.routes(), cfg);
   auto r = server.start();
   CHECK_FALSE(r.has_value());
 }

@@ -39,7 +39,7 @@ struct running_server {
       : app(cfg, platform_kind::zalo, "secret-123",
             [](const handlers::incoming_message&) { return handlers::dispatch_outcome::processed; },
             [] { return true; }, m),
-        server(ioc, app, cfg) {
+        server(ioc, app.routes(), cfg) {
     log_threshold() = log_level::off;
     port = *server.start();
     thread = std::thread([this] { ioc.run(); });

@@ -15,6 +15,7 @@
 #include "bot/http_client.hpp"
 #include "bot/log.hpp"
 #include "bot/poller.hpp"
+#include "bot/routes.hpp"
 #include "storage/database.hpp"
 #include "test_support.hpp"
 
@@ -97,8 +98,8 @@ struct poll_fixture {
     opt.min_interval = 50ms;
     opt.base_backoff_seconds = 0.1;
     opt.max_backoff_seconds = 0.4;
-    p = std::make_unique<poller>(ioc.get_executor(), client, kind, method_url(kind, pc, "getUpdates"), *app, db, clk,
-                                 &m, opt);
+    p = std::make_unique<poller>(ioc.get_executor(), client, kind, method_url(kind, pc, "getUpdates"), app->updates(),
+                                 db, clk, &m, opt);
   }
   void stop() {
     if (!p) return;

@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "bot/http_server.hpp"
+#include "bot/routes.hpp"
 #include "bot/log.hpp"
 #include "test_support.hpp"
 
