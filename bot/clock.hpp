@@ -1,5 +1,6 @@
 #pragma once
 #include <chrono>
+#include <functional>
 
 #include "domain/time.hpp"
 
@@ -20,5 +21,8 @@ class clock {
  private:
   std::chrono::seconds offset_{0};
 };
+
+/// Monotonic time for waits and rates: the steady clock, or a test's hand-driven one.
+using monotonic_clock = std::function<std::chrono::steady_clock::time_point()>;
 
 }  // namespace tannha::bot

@@ -7,12 +7,12 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "bot/http_client.hpp"
 #include "bot/log.hpp"
+#include "bot/log_escaped.hpp"
 
 namespace tannha::bot {
 
@@ -88,33 +88,6 @@ relay_decision decide_send(const send_result& r, int attempts_before, const rela
 }
 
 // ---------------------------------------------------------------------------------------------
-// token bucket
-
-token_bucket::token_bucket(double rate, double burst, time_point now)
-    : rate_(rate), burst_(std::max(1.0, burst)), tokens_(std::max(1.0, burst)), last_(now) {}
-
-void token_bucket::refill(time_point now) {
-  if (now <= last_) return;
-  std::chrono::duration<double> dt = now - last_;
-  tokens_ = std::min(burst_, tokens_ + dt.count() * rate_);
-  last_ = now;
-}
-
-steady::duration token_bucket::wait(time_point now) {
-  if (rate_ <= 0) return steady::duration::zero();
-  refill(now);
-  if (tokens_ >= 1.0) return steady::duration::zero();
-  std::chrono::duration<double> need((1.0 - tokens_) / rate_);
-  return std::chrono::duration_cast<steady::duration>(need) + std::chrono::microseconds(1);
-}
-
-void token_bucket::take(time_point now) {
-  if (rate_ <= 0) return;
-  refill(now);
-  tokens_ -= 1.0;
-}
-
-// ---------------------------------------------------------------------------------------------
 // sliding window
 
 rate_window rate_window::per_second(double per_second) {
@@ -167,13 +140,14 @@ void register_outbox_gauges(metrics& m, storage::outbox& ob) {
 // relay
 
 relay::relay(asio::any_io_executor ex, storage::outbox& ob, sender send, relay_config cfg, const clock& clk,
-             metrics* m)
+             metrics* m, monotonic_clock steady)
     : ex_(ex),
       outbox_(ob),
       send_(std::move(send)),
       cfg_(cfg),
       clock_(clk),
       metrics_(m),
+      now_(steady ? std::move(steady) : monotonic_clock([] { return steady::now(); })),
       is_group_([](const std::string& id) { return !id.empty() && id.front() == '-'; }),
       wake_(ex),
       global_(rate_window::per_second(cfg.global_per_second)),
@@ -187,7 +161,7 @@ void relay::start() {
   asio::post(ex_, [this] {
     if (running_ || stopping_) return;
     running_ = true;
-    asio::co_spawn(ex_, run(), asio::detached);
+    asio::co_spawn(ex_, run(), log_escaped("relay"));
   });
 }
 
@@ -242,26 +216,24 @@ constexpr int stop_record_tries = 3;
 asio::awaitable<void> relay::run() {
   log_info("relay_started");
   for (;;) {
-    notified_ = false;
-    auto now = steady::now();
-    steady::duration sleep{};
-    // Most slots busy: gather finished sends (up to batch_interval after the first of them)
-    // and notifications (up to batch_interval after the last turn) before turning again.
-    bool busy = !in_flight_.empty() && in_flight_.size() * 2 > max_in_flight_;
-    auto turn_at = (finished_.empty() ? last_turn_ : first_finished_) + batch_interval;
-    if (!stopping_ && busy && now < turn_at) {
-      sleep = turn_at - now;
-    } else if (auto next = turn(now)) {
-      sleep = *next;
-    } else {
-      break;
-    }
+    auto sleep = step(now_());
+    if (!sleep) break;
     if (notified_) continue;
-    wake_.expires_after(std::max<steady::duration>(sleep, milliseconds(1)));
+    wake_.expires_after(std::max<steady::duration>(*sleep, milliseconds(1)));
     co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
   }
   running_ = false;
   log_info("relay_stopped", {{"in_flight", in_flight_.size()}});
+}
+
+std::optional<steady::duration> relay::step(steady::time_point now) {
+  notified_ = false;
+  // Most slots busy: gather finished sends (up to batch_interval after the first of them)
+  // and notifications (up to batch_interval after the last turn) before turning again.
+  bool busy = !in_flight_.empty() && in_flight_.size() * 2 > max_in_flight_;
+  auto turn_at = (finished_.empty() ? last_turn_ : first_finished_) + batch_interval;
+  if (!stopping_ && busy && now < turn_at) return turn_at - now;
+  return turn(now);
 }
 
 std::optional<steady::duration> relay::turn(steady::time_point now) {
@@ -314,7 +286,7 @@ steady::duration relay::start_sends(steady::time_point now) {
   }
   for (auto& row : rows) {
     in_flight_.insert(row.chat_id);
-    asio::co_spawn(ex_, send_one(std::move(row)), asio::detached);
+    asio::co_spawn(ex_, send_one(std::move(row)), log_escaped("relay_send"));
   }
   // A row waiting for its retry time: wake when it is due (the DB holds whole seconds).
   if (next_due) {
@@ -384,20 +356,33 @@ bool relay::record_finished() {
 }
 
 asio::awaitable<void> relay::send_one(storage::outbox_row row) {
-  auto started = steady::now();
+  auto started = now_();
   send_result r;
   try {
     r = co_await send_(row.chat_id, row.text);
-  } catch (const std::exception&) {
+  } catch (...) {
+    // Whatever a sender throws is a failed attempt, tried again like a network error.
     r.status = send_status::retry;
     r.error = "sender failed";
   }
-  std::chrono::duration<double> took = steady::now() - started;
+  try {
+    note_finished(row, r, started);
+  } catch (...) {
+    // Nothing recorded: the row stays pending and is sent again (at least once, as after a crash).
+    log_error("relay_send_failed", {{"id", row.id}, {"exception", current_exception_type()}});
+  }
+  // Whatever happened, the chat's lane is free again: its next message is not held forever.
+  in_flight_.erase(row.chat_id);
+  wake();  // the loop decides whether to turn now or gather a few more
+}
+
+void relay::note_finished(const storage::outbox_row& row, const send_result& r, steady::time_point started) {
+  auto now = now_();
+  std::chrono::duration<double> took = now - started;
   if (metrics_) metrics_->observe("send_seconds", took.count());
 
   std::uniform_real_distribution<double> dist(0.0, 1.0);
   auto d = decide_send(r, row.attempts, cfg_, dist(rng_));
-  auto now = steady::now();
   finished f;
   f.mark.id = row.id;
   f.attempt = row.attempts + 1;
@@ -428,8 +413,6 @@ asio::awaitable<void> relay::send_one(storage::outbox_row row) {
   // The chat stays out of due() until this is recorded: the next turn records before it asks.
   if (finished_.empty()) first_finished_ = now;
   finished_.push_back(std::move(f));
-  in_flight_.erase(row.chat_id);
-  wake();  // the loop decides whether to turn now or gather a few more
 }
 
 }  // namespace tannha::bot

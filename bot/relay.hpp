@@ -51,22 +51,6 @@ std::chrono::milliseconds backoff_delay(int attempts_before, const relay_config&
 /// after retry_after when the platform gave one, else after backoff_delay().
 relay_decision decide_send(const send_result& r, int attempts_before, const relay_config& cfg, double jitter01);
 
-/// A token bucket: `rate` tokens a second, holding at most `burst`. rate <= 0: unlimited.
-class token_bucket {
- public:
-  using time_point = std::chrono::steady_clock::time_point;
-  token_bucket(double rate, double burst, time_point now);
-  /// How long until a token is there (zero when one is).
-  std::chrono::steady_clock::duration wait(time_point now);
-  /// Takes one token (call when wait() is zero).
-  void take(time_point now);
-
- private:
-  void refill(time_point now);
-  double rate_, burst_, tokens_;
-  time_point last_;
-};
-
 /// At most `count` events in any `window`: the exact form of "20 messages a minute in a group"
 /// (a token bucket of the same rate would let twice that through a window after a quiet spell).
 class rate_window {
@@ -111,10 +95,14 @@ void register_outbox_gauges(metrics& m, storage::outbox& ob);
 /// in that window may send it again after restart; at most max_in_flight messages are in
 /// flight or unrecorded at any time). The loop also wakes on notify() or polls every 500 ms. Run the io_context on one thread (the outbox
 /// shares the SQLite connection with the dispatcher); the relay must outlive its run().
+/// Its decisions are functions of the time it is given (step()): the loop reads the injected
+/// monotonic clock and only sleeps on a timer, so tests drive time by calling step() themselves.
 class relay {
  public:
+  /// `steady`: the monotonic clock for rates, holds and batching (empty: the steady clock);
+  /// `clk` gives the database's instants.
   relay(boost::asio::any_io_executor ex, storage::outbox& ob, sender send, relay_config cfg, const clock& clk,
-        metrics* m = nullptr);
+        metrics* m = nullptr, monotonic_clock steady = {});
   relay(const relay&) = delete;
   relay& operator=(const relay&) = delete;
 
@@ -138,7 +126,16 @@ class relay {
   /// Forgets the rate state of chats with no send in their windows and nothing in flight or
   /// on hold (the loop does it every minute, so the map does not grow with every chat ever
   /// served). Call on the executor's thread.
-  void forget_quiet_chats() { prune(std::chrono::steady_clock::now()); }
+  void forget_quiet_chats() { prune(now_()); }
+
+  /// One turn of the loop at `now`, as run() does each time it wakes: records the finished
+  /// sends and starts the sends now allowed. Returns how long the loop would sleep (unless
+  /// woken() meanwhile), or nullopt once stopped with nothing left. run() calls it; a test that
+  /// drives time calls it instead of start(), running the executor between calls.
+  std::optional<std::chrono::steady_clock::duration> step(std::chrono::steady_clock::time_point now);
+  /// True when a send finished, notify() or stop() came since the last step(): the loop turns
+  /// again at once instead of sleeping.
+  bool woken() const { return notified_; }
 
  private:
   struct chat_state {
@@ -158,6 +155,9 @@ class relay {
 
   boost::asio::awaitable<void> run();
   boost::asio::awaitable<void> send_one(storage::outbox_row row);
+  /// Decides what becomes of an attempt and queues it for recording (the next turn).
+  void note_finished(const storage::outbox_row& row, const send_result& r,
+                     std::chrono::steady_clock::time_point started);
   /// Records every finished attempt in one transaction, then logs them; false (all kept for
   /// the next turn) when the database refused.
   bool record_finished();
@@ -182,6 +182,7 @@ class relay {
   relay_config cfg_;
   const clock& clock_;
   metrics* metrics_;
+  monotonic_clock now_;
   std::function<bool(const std::string&)> is_group_;
   std::size_t max_in_flight_ = 8;
 

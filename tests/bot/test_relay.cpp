@@ -2,12 +2,17 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 
 #include "bot/fake_platform.hpp"
@@ -17,6 +22,7 @@
 #include "bot/relay_fixture.hpp"
 #include "storage/database.hpp"
 #include "storage/outbox.hpp"
+#include "test_support.hpp"
 
 using namespace tannha;
 using namespace tannha::bot;
@@ -35,6 +41,92 @@ struct relay_fixture : test::http_relay_fixture {
     std::vector<std::string> out;
     for (const auto& req : fp.requests())
       if (req.chat_id() == chat) out.push_back(req.text());
+    return out;
+  }
+};
+
+// A relay whose time the test drives: a hand-moved monotonic clock, a sender that answers on
+// the spot (or, while `hold` is set, when release() is called), a real outbox. run_until()
+// turns the loop as run() would, moving the clock on by each sleep the relay asks for.
+struct driven_relay {
+  struct send_call {
+    std::string chat, text;
+    std::chrono::steady_clock::time_point at;  // the driven time when the sender was called
+  };
+
+  test::temp_dir dir;
+  storage::database db{dir.file("driven.db")};
+  storage::outbox ob{db};
+  bot::clock clk;
+  metrics m;
+  asio::io_context ioc;
+  std::chrono::steady_clock::time_point now{std::chrono::hours(1)};
+  std::vector<send_call> calls;
+  bool hold = false;       // senders wait for release() before they answer
+  int throw_next = 0;      // the next N sends throw (not even a std::exception)
+  int answered = 0;
+  asio::steady_timer gate{ioc, asio::steady_timer::time_point::max()};
+  std::unique_ptr<relay> r;
+
+  explicit driven_relay(relay_config cfg = test::quick_relay_config()) {
+    log_threshold() = log_level::off;
+    r = std::make_unique<relay>(
+        ioc.get_executor(), ob,
+        [this](const std::string& chat, const std::string& text) { return send(chat, text); }, cfg, clk, &m,
+        [this] { return now; });
+  }
+
+  asio::awaitable<send_result> send(std::string chat, std::string text) {
+    calls.push_back({chat, text, now});
+    if (throw_next > 0) {
+      --throw_next;
+      throw 42;
+    }
+    if (hold) co_await gate.async_wait(asio::as_tuple(asio::use_awaitable));
+    ++answered;
+    co_return send_result{send_status::ok, std::nullopt, {}, {}};
+  }
+  /// Every held send answers now.
+  void release() {
+    hold = false;
+    gate.cancel();
+    ioc.poll();
+  }
+
+  void enqueue(const std::string& chat, const std::string& text) { ob.enqueue(chat, text, clk.now()); }
+
+  /// One turn of the loop at the driven time, then whatever it started runs; the sleep the
+  /// loop asked for, or zero when something woke it meanwhile.
+  std::chrono::steady_clock::duration turn() {
+    auto sleep = r->step(now);
+    ioc.poll();
+    if (ioc.stopped()) ioc.restart();
+    if (r->woken() || !sleep) return std::chrono::steady_clock::duration::zero();
+    return std::max<std::chrono::steady_clock::duration>(*sleep, 1ms);
+  }
+
+  /// Turns the loop until `done`, for at most `limit` of driven time; false when it did not.
+  bool run_until(const std::function<bool()>& done, std::chrono::steady_clock::duration limit) {
+    const auto end = now + limit;
+    for (int turns = 0; !done(); ++turns) {
+      if (turns > 100000) return false;
+      auto sleep = turn();
+      if (now + sleep > end) return false;
+      now += sleep;
+    }
+    return true;
+  }
+
+  std::vector<std::chrono::steady_clock::time_point> times_for(const std::string& chat) const {
+    std::vector<std::chrono::steady_clock::time_point> out;
+    for (const auto& c : calls)
+      if (c.chat == chat) out.push_back(c.at);
+    return out;
+  }
+  std::vector<std::string> texts_for(const std::string& chat) const {
+    std::vector<std::string> out;
+    for (const auto& c : calls)
+      if (c.chat == chat) out.push_back(c.text);
     return out;
   }
 };
@@ -75,22 +167,6 @@ TEST_CASE("relay policy: retry_after is honoured exactly, backoff is jittered an
   CHECK(backoff_delay(3, cfg, 1.0) == 8000ms);
   CHECK(backoff_delay(30, cfg, 1.0) == 60000ms);  // capped
   CHECK(backoff_delay(30, cfg, 0.0) == 30000ms);
-}
-
-TEST_CASE("relay policy: a token bucket allows its burst, then its rate") {
-  auto t0 = std::chrono::steady_clock::now();
-  token_bucket b(2.0, 2.0, t0);
-  CHECK(b.wait(t0) == std::chrono::steady_clock::duration::zero());
-  b.take(t0);
-  b.take(t0);
-  auto w = b.wait(t0);
-  CHECK(w > 490ms);
-  CHECK(w < 510ms);
-  CHECK(b.wait(t0 + 500ms) == std::chrono::steady_clock::duration::zero());
-
-  token_bucket unlimited(0, 0, t0);
-  for (int i = 0; i < 100; ++i) unlimited.take(t0);
-  CHECK(unlimited.wait(t0) == std::chrono::steady_clock::duration::zero());
 }
 
 TEST_CASE("relay: the console sender prints the chat and the text") {
@@ -191,30 +267,42 @@ TEST_CASE("relay: after max_attempts temporary failures the message goes dead") 
 TEST_CASE("relay: a chat's rate limit spaces its messages; another chat is not held back") {
   auto cfg = test::quick_relay_config();
   cfg.per_chat_per_second = 2;  // burst 2, then one every 0.5 s
-  relay_fixture f(cfg);
+  driven_relay f(cfg);
   for (int i = 1; i <= 4; ++i) f.enqueue("A", "a" + std::to_string(i));
   f.enqueue("B", "b1");
-  f.r->start();
   REQUIRE(f.run_until([&] { return f.ob.counts().sent == 5; }, 10s));
-  std::vector<std::chrono::steady_clock::time_point> a_times, b_times;
-  auto reqs = f.fp.requests();
-  for (const auto& r : reqs) (r.chat_id() == "A" ? a_times : b_times).push_back(r.at);
+  auto a_times = f.times_for("A");
+  auto b_times = f.times_for("B");
   REQUIRE(a_times.size() == 4);
   REQUIRE(b_times.size() == 1);
+  CHECK(f.texts_for("A") == std::vector<std::string>{"a1", "a2", "a3", "a4"});
   CHECK(a_times[3] - a_times[0] >= 900ms);
   CHECK(b_times[0] - a_times[0] < 400ms);
 }
 
 TEST_CASE("relay: a slow platform answer for one chat does not hold back another chat") {
-  auto cfg = test::quick_relay_config();
-  relay_fixture f(cfg);
-  f.fp.set_delay(1500ms);  // every answer is slow; both chats must be in flight together
+  driven_relay f;
+  f.hold = true;  // no answer comes until release(): both chats must be in flight together
   f.enqueue("A", "a1");
   f.enqueue("B", "b1");
-  f.r->start();
-  auto start = std::chrono::steady_clock::now();
+  f.turn();
+  CHECK(f.answered == 0);
+  CHECK(f.texts_for("A") == std::vector<std::string>{"a1"});
+  CHECK(f.texts_for("B") == std::vector<std::string>{"b1"});
+  f.release();
   REQUIRE(f.run_until([&] { return f.ob.counts().sent == 2; }, 10s));
-  CHECK(std::chrono::steady_clock::now() - start < 2800ms);
+  CHECK(f.calls.size() == 2);
+}
+
+TEST_CASE("relay: a sender that throws leaves the chat's lane free; the chat's messages still go out in order") {
+  driven_relay f;
+  f.throw_next = 1;  // not a std::exception: nothing the sender may throw keeps the chat in flight
+  f.enqueue("A", "a1");
+  f.enqueue("A", "a2");
+  REQUIRE(f.run_until([&] { return f.ob.counts().sent == 2; }, 10s));
+  CHECK(f.texts_for("A") == std::vector<std::string>{"a1", "a1", "a2"});  // a1 failed once, then went
+  CHECK(f.m.counter_value("outbox_failed_total", {{"kind", "retry"}}) == 1);
+  CHECK(f.r->idle());
 }
 
 TEST_CASE("relay: a send timeout is a retry, not a loss") {
