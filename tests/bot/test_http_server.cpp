@@ -5,6 +5,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <future>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -106,6 +109,15 @@ struct client {
     return ec == asio::error::eof || ec == asio::error::connection_reset;
   }
 };
+
+// Waits until `done` holds, checking every millisecond; false when it never did within 10 s.
+bool eventually(const std::function<bool()>& done) {
+  for (auto deadline = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < deadline;) {
+    if (done()) return true;
+    std::this_thread::sleep_for(1ms);
+  }
+  return done();
+}
 
 std::string webhook_post(const std::string& body, const std::string& secret = "secret-123", bool keep_alive = true) {
   std::string r = "POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
@@ -276,9 +288,15 @@ TEST_CASE("http server: posts that arrive while a commit runs are committed toge
   server_fixture s;
   std::vector<std::size_t> batches;  // read after the server's thread is done with them
   std::atomic<bool> first{true};
+  std::promise<void> commit_began, others_sent;
+  auto began = commit_began.get_future();
+  auto sent = others_sent.get_future();
   s.app.set_batch_dispatch([&](std::span<const handlers::incoming_message* const> msgs) {
-    // The first commit is slow: the posts sent meanwhile wait in their sockets.
-    if (first.exchange(false)) std::this_thread::sleep_for(300ms);
+    // The first commit lasts until the other posts were sent: meanwhile they wait in their sockets.
+    if (first.exchange(false)) {
+      commit_began.set_value();
+      sent.wait_for(10s);  // a bound only for a test that failed on the other side
+    }
     {
       std::lock_guard lock(s.mu);
       batches.push_back(msgs.size());
@@ -290,10 +308,12 @@ TEST_CASE("http server: posts that arrive while a commit runs are committed toge
   client lead(s.port);
   std::vector<std::unique_ptr<client>> clients;
   for (int i = 0; i < others; ++i) clients.push_back(std::make_unique<client>(s.port));
-  std::this_thread::sleep_for(100ms);  // every connection accepted (keep-alive, as platforms do)
+  // Every connection accepted (keep-alive, as platforms do).
+  REQUIRE(eventually([&] { return s.server.connections() == 1 + others; }));
   lead.send(webhook_post(zalo_text));
-  std::this_thread::sleep_for(100ms);  // the first commit has begun
+  REQUIRE(began.wait_for(10s) == std::future_status::ready);  // the first commit has begun
   for (auto& c : clients) c->send(webhook_post(zalo_text));
+  others_sent.set_value();
   auto res = lead.read();
   REQUIRE(res.has_value());
   CHECK(res->result() == http::status::ok);
