@@ -4,11 +4,11 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
-#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "domain/visit_slot.hpp"
 #include "handlers/text.hpp"
+#include "log/log.hpp"
 #include "storage/job_repository.hpp"
 #include "storage/outbox.hpp"
 #include "storage/report_repository.hpp"
@@ -366,14 +366,12 @@ struct job_runner::impl {
       tx.commit();
       ++stats.runs;
       stats.posts += static_cast<int>(texts.size());
-      std::cerr << "level=info event=job_ran job=" << j.job << " unit=" << u.id << " period=" << j.key
-                << " posts=" << texts.size() << "\n";
+      log::log_info("job_ran", {{"job", j.job}, {"unit", u.id}, {"period", j.key}, {"posts", texts.size()}});
     } catch (const SQLite::Exception& e) {
       if (storage::is_transient(e)) throw;
-      std::cerr << "level=error event=job_failed job=" << j.job << " unit=" << u.id << " kind=sqlite code="
-                << e.getErrorCode() << "\n";
+      log::log_error("job_failed", {{"job", j.job}, {"unit", u.id}, {"kind", "sqlite"}, {"code", e.getErrorCode()}});
     } catch (const std::exception&) {
-      std::cerr << "level=error event=job_failed job=" << j.job << " unit=" << u.id << " kind=exception\n";
+      log::log_error("job_failed", {{"job", j.job}, {"unit", u.id}, {"kind", "exception"}});
     }
   }
 };
