@@ -169,6 +169,12 @@ bool database::healthy() noexcept {
   }
 }
 
+std::string database::backup_to(const std::string& out) {
+  db_.backup(out.c_str(), SQLite::Database::Save);
+  SQLite::Database copy(out, SQLite::OPEN_READONLY);
+  return copy.execAndGet("PRAGMA integrity_check").getString();
+}
+
 statement_ref database::prepared(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {

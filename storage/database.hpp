@@ -47,6 +47,9 @@ class database {
   int schema_version();
   /// True when a trivial query answers (for /healthz).
   bool healthy() noexcept;
+  /// Copies a consistent snapshot to the file `out` while writers go on (SQLite's online
+  /// backup), then returns the copy's PRAGMA integrity_check answer ("ok" when sound).
+  std::string backup_to(const std::string& out);
 
   SQLite::Database& db() { return db_; }
   /// A statement prepared once per SQL text and reused; bindings cleared, reset after use.
