@@ -236,14 +236,16 @@ int main(int argc, char** argv) {
     auto warm = measure(runs, f);
     rows.push_back({name, cold, warm});
   };
+  storage::report_repository reports(db);
+  storage::unit_repository members(db);
   auto report = [&](const char* name, domain::period p) {
-    both(name, [&, p](int i) { handlers::report_text(db, render, units[pick[i]], p, now); });
+    both(name, [&, p](int i) { handlers::report_text(reports, render, units[pick[i]], p, now); });
   };
   report("/baocao tuan (this week)", domain::period_containing(today, domain::period_kind::week));
   report("/baocao thang ky truoc", domain::previous(domain::period_containing(today, domain::period_kind::month)));
   report("/baocao quy", domain::period_containing(today, domain::period_kind::quarter));
   report("/baocao nam", domain::period_containing(today, domain::period_kind::year));
-  both("/quahan", [&](int i) { handlers::overdue_text(db, render, units[pick[i]], now, false); });
+  both("/quahan", [&](int i) { handlers::overdue_text(reports, members, render, units[pick[i]], now, false); });
 
   std::printf("\n%d requests, %d units (%d per unit); %d runs each, random units\n", n_requests, n_units,
               n_requests / n_units, runs);

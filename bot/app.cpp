@@ -219,9 +219,7 @@ int run_migrate(const config& cfg) {
 int run_backup(const config& cfg, const std::string& out) {
   storage::database db(cfg.storage.path, false);
   // The online backup API copies a consistent snapshot while writers go on.
-  db.db().backup(out.c_str(), SQLite::Database::Save);
-  SQLite::Database copy(out, SQLite::OPEN_READONLY);
-  auto check = copy.execAndGet("PRAGMA integrity_check").getString();
+  auto check = db.backup_to(out);
   std::cout << "backup written to " << out << " (integrity_check: " << check << ")\n";
   return check == "ok" ? 0 : 1;
 }

@@ -1,10 +1,11 @@
 #include "bot/cli.hpp"
 
-#include <algorithm>
-#include <csignal>
+#include <CLI/CLI.hpp>
+
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,170 +24,191 @@ namespace tannha::bot {
 
 namespace {
 
-struct command_spec {
-  std::string name;
-  std::string summary;
-  std::string usage;
-  std::vector<std::string> options;  ///< accepted --options taking a value
-  std::vector<std::string> flags;    ///< accepted --flags without a value
+constexpr const char* program_summary = "Tận Nhà — chat bot for at-home administrative services";
+
+/// CLI11's help, with our hand-written synopsis in place of its generated "Usage:" line (it
+/// says which options go together, which the generated one cannot).
+class help_formatter : public CLI::Formatter {
+ public:
+  std::map<std::string, std::string> synopsis;  ///< by subcommand name ("" for the program)
+
+  std::string make_usage(const CLI::App* app, std::string name) const override {
+    auto key = app->get_parent() ? app->get_name() : std::string();
+    auto it = synopsis.find(key);
+    if (it == synopsis.end()) return CLI::Formatter::make_usage(app, std::move(name));
+    return "\nUsage: " + it->second + "\n";
+  }
 };
 
-const std::vector<command_spec>& specs() {
-  static const std::vector<command_spec> s = {
-      {"serve", "run the webhook server, the outbox relay and the scheduler",
-       "tannha serve --config FILE [--clock ISO8601]\n"
-       "  --clock  start the process clock at this instant (e.g. 2026-11-26T09:00:00+07:00)",
-       {"config", "clock"}, {}},
-      {"poll", "fetch updates by long polling instead of a webhook",
-       "tannha poll --config FILE [--clock ISO8601]\n"
-       "  For hosts without a public HTTPS address: asks the platform for updates (Zalo and Telegram\n"
-       "  getUpdates) instead of receiving a webhook; runs the relay and the scheduler as serve does,\n"
-       "  and serves /healthz and /metrics on server.listen. Telegram refuses to poll while a webhook\n"
-       "  is set: run 'tannha webhook delete' first.\n"
-       "  --clock  start the process clock at this instant",
-       {"config", "clock"}, {}},
-      {"webhook", "register, show or remove the platform's webhook",
-       "tannha webhook set --url URL --config FILE | webhook info --config FILE | webhook delete --config FILE\n"
-       "  set     setWebhook with URL (the public https address of server.webhook_path) and the\n"
-       "          configured webhook_secret as secret_token\n"
-       "  info    getWebhookInfo\n"
-       "  delete  deleteWebhook (needed before 'tannha poll')\n"
-       "  The platform's answer is printed; the token never is.",
-       {"config", "url"}, {}},
-      {"outbox", "list queued and undeliverable messages, or queue dead ones again",
-       "tannha outbox --config FILE [list] [--state dead|pending|sent] [--limit N]\n"
-       "tannha outbox --config FILE retry ID|--all\n"
-       "  list   counts by state, then dead and pending messages (or those of --state), newest first\n"
-       "  retry  puts a dead message (or every one, --all) back in the queue; a running server\n"
-       "         sends it within a second",
-       {"config", "state", "limit"}, {"all"}},
-      {"chat", "talk to the bot in this terminal as one user in one chat, through the real pipeline",
-       "tannha chat --config FILE --chat CHAT_ID --user USER_ID [--name NAME] [--clock ISO8601]\n"
-       "  --chat  a unit's group chat id, or the user id for a private chat\n"
-       "  End a line with '\\' to continue the message on the next line (for /dangky forms).",
-       {"config", "chat", "user", "name", "clock"}, {}},
-      {"migrate", "create or upgrade the database schema", "tannha migrate --config FILE", {"config"}, {}},
-      {"run-jobs", "run every scheduled post due at a time", "tannha run-jobs --config FILE --at ISO8601",
-       {"config", "at"}, {}},
-      {"export", "export requests, reports or the list of people served",
-       "tannha export --config FILE --unit ID --period P --what requests|report|served --format csv|xlsx --out FILE",
-       {"config", "unit", "period", "what", "format", "out"}, {}},
-      {"import", "import the approved list of people to serve",
-       "tannha import FILE --config FILE --unit ID [--dry-run]", {"config", "unit"}, {"dry-run"}},
-      {"backup", "copy the database consistently while the server runs",
-       "tannha backup --config FILE --out FILE", {"config", "out"}, {}},
-  };
-  return s;
-}
-
-void print_overview(std::ostream& os) {
-  os << "Tận Nhà — chat bot for at-home administrative services\n\nUsage: tannha COMMAND --config FILE [options]\n\n"
-        "Commands:\n";
-  for (const auto& s : specs()) {
-    os << "  " << s.name << std::string(s.name.size() < 10 ? 10 - s.name.size() : 1, ' ') << s.summary << "\n";
-  }
-  os << "\nRun 'tannha COMMAND --help' for a command's options.\n";
-}
-
-struct parsed_args {
-  std::map<std::string, std::string> options;
-  std::vector<std::string> flags;
-  std::vector<std::string> positional;
-  bool help = false;
+/// Everything the command line may give; each subcommand fills its part.
+struct cli_values {
+  std::string config, clock, url, state, limit, chat, user, name, at, unit, period, what, format, out;
+  std::string action, id, file;
+  bool all = false;
+  bool dry_run = false;
 };
 
-std::optional<parsed_args> parse_args(const command_spec& spec, int argc, char** argv, std::string& error) {
-  parsed_args out;
-  for (int i = 2; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--help" || a == "-h") {
-      out.help = true;
-      continue;
-    }
-    if (a.rfind("--", 0) == 0) {
-      std::string name = a.substr(2);
-      std::string value;
-      bool has_value = false;
-      if (auto eq = name.find('='); eq != std::string::npos) {
-        value = name.substr(eq + 1);
-        name = name.substr(0, eq);
-        has_value = true;
-      }
-      if (std::find(spec.flags.begin(), spec.flags.end(), name) != spec.flags.end()) {
-        out.flags.push_back(name);
-        continue;
-      }
-      if (std::find(spec.options.begin(), spec.options.end(), name) == spec.options.end()) {
-        error = "unknown option --" + name + " for '" + spec.name + "'";
-        return std::nullopt;
-      }
-      if (!has_value) {
-        if (i + 1 >= argc) {
-          error = "option --" + name + " needs a value";
-          return std::nullopt;
-        }
-        value = argv[++i];
-      }
-      out.options[name] = value;
-      continue;
-    }
-    out.positional.push_back(a);
+/// An option value may not be empty ("--unit=" is a mistake, not a unit called "").
+const CLI::Validator non_empty(
+    [](std::string& v) { return v.empty() ? std::string("must not be empty") : std::string(); }, "", "non-empty");
+
+struct command_line {
+  CLI::App app{program_summary, "tannha"};
+  std::shared_ptr<help_formatter> fmt = std::make_shared<help_formatter>();
+  cli_values v;
+
+  command_line() {
+    fmt->column_width(30);
+    fmt->synopsis[""] = "tannha COMMAND --config FILE [options]";
+    app.formatter(fmt);
+    app.set_help_flag("-h,--help", "print this help and exit");
+    app.footer("Run 'tannha COMMAND --help' for a command's options.");
+
+    auto* serve = add("serve", "run the webhook server, the outbox relay and the scheduler",
+                      "tannha serve --config FILE [--clock ISO8601]");
+    clock_option(serve, "start the process clock at this instant (e.g. 2026-11-26T09:00:00+07:00)");
+
+    auto* poll = add("poll", "fetch updates by long polling instead of a webhook",
+                     "tannha poll --config FILE [--clock ISO8601]");
+    clock_option(poll, "start the process clock at this instant");
+    poll->footer(
+        "For hosts without a public HTTPS address: asks the platform for updates (Zalo and Telegram\n"
+        "getUpdates) instead of receiving a webhook; runs the relay and the scheduler as serve does,\n"
+        "and serves /healthz and /metrics on server.listen. Telegram refuses to poll while a webhook\n"
+        "is set: run 'tannha webhook delete' first.");
+
+    auto* webhook = add("webhook", "register, show or remove the platform's webhook",
+                        "tannha webhook set --url URL --config FILE | webhook info --config FILE | "
+                        "webhook delete --config FILE");
+    webhook->add_option("action", v.action, "set, info or delete")->type_name("ACTION");
+    value(webhook, "--url", v.url, "URL", "with set: the public https address of server.webhook_path");
+    webhook->footer(
+        "Actions:\n"
+        "  set     setWebhook with URL (the public https address of server.webhook_path) and the\n"
+        "          configured webhook_secret as secret_token\n"
+        "  info    getWebhookInfo\n"
+        "  delete  deleteWebhook (needed before 'tannha poll')\n"
+        "The platform's answer is printed; the token never is.");
+
+    auto* outbox = add("outbox", "list queued and undeliverable messages, or queue dead ones again",
+                       "tannha outbox --config FILE [list] [--state dead|pending|sent] [--limit N]\n"
+                       "       tannha outbox --config FILE retry ID|--all");
+    outbox->add_option("action", v.action, "list (the default) or retry")->type_name("ACTION");
+    outbox->add_option("id", v.id, "with retry: the number of a dead message, as listed")->type_name("ID");
+    value(outbox, "--state", v.state, "STATE", "with list: only messages in this state (dead, pending or sent)");
+    value(outbox, "--limit", v.limit, "N", "with list: at most N messages per state (default 50)");
+    outbox->add_flag("--all", v.all, "with retry: every dead message")->disable_flag_override();
+    outbox->footer(
+        "Actions:\n"
+        "  list   counts by state, then dead and pending messages (or those of --state), newest first\n"
+        "  retry  puts a dead message (or every one, --all) back in the queue; a running server\n"
+        "         sends it within a second");
+
+    auto* chat = add("chat", "talk to the bot in this terminal as one user in one chat, through the real pipeline",
+                     "tannha chat --config FILE --chat CHAT_ID --user USER_ID [--name NAME] [--clock ISO8601]");
+    value(chat, "--chat", v.chat, "CHAT_ID", "a unit's group chat id, or the user id for a private chat")->required();
+    value(chat, "--user", v.user, "USER_ID", "the user who writes")->required();
+    value(chat, "--name", v.name, "NAME", "the user's display name");
+    clock_option(chat, "start the process clock at this instant");
+    chat->footer("End a line with '\\' to continue the message on the next line (for /dangky forms).");
+
+    add("migrate", "create or upgrade the database schema", "tannha migrate --config FILE");
+
+    auto* jobs = add("run-jobs", "run every scheduled post due at a time", "tannha run-jobs --config FILE --at ISO8601");
+    value(jobs, "--at", v.at, "ISO8601", "the instant to run at (e.g. 2026-11-26T17:00:00+07:00)")->required();
+
+    auto* exp = add("export", "export requests, reports or the list of people served",
+                    "tannha export --config FILE --unit ID --period P --what requests|report|served "
+                    "--format csv|xlsx --out FILE");
+    value(exp, "--unit", v.unit, "ID", "the unit's id")->required();
+    value(exp, "--period", v.period, "P", "a week, month, quarter or year: 2026-W48, 2026-11, 2026-Q4, 2026")
+        ->required();
+    value(exp, "--what", v.what, "WHAT", "requests, report or served")->required();
+    value(exp, "--format", v.format, "FORMAT", "csv or xlsx")->required();
+    value(exp, "--out", v.out, "FILE", "the file to write")->required();
+
+    auto* imp = add("import", "import the approved list of people to serve",
+                    "tannha import FILE --config FILE --unit ID [--dry-run]");
+    imp->add_option("file", v.file, "the list, a CSV file in UTF-8")->type_name("FILE");
+    value(imp, "--unit", v.unit, "ID", "the unit the list belongs to")->required();
+    imp->add_flag("--dry-run", v.dry_run, "check the list and report, changing nothing")->disable_flag_override();
+
+    auto* backup = add("backup", "copy the database consistently while the server runs",
+                       "tannha backup --config FILE --out FILE");
+    value(backup, "--out", v.out, "FILE", "the file to write the copy to")->required();
   }
-  return out;
-}
+
+  CLI::App* add(const std::string& name, const std::string& summary, const std::string& synopsis) {
+    auto* sub = app.add_subcommand(name, summary);
+    sub->group("Commands");
+    sub->footer("");  // not the program's "Run 'tannha COMMAND --help'…"
+    fmt->synopsis[name] = synopsis;
+    value(sub, "--config", v.config, "FILE", "the configuration file (TOML)")->required();
+    return sub;
+  }
+
+  static CLI::Option* value(CLI::App* sub, const std::string& flag, std::string& into, const std::string& type,
+                            const std::string& description) {
+    return sub->add_option(flag, into, description)->type_name(type)->check(non_empty);
+  }
+
+  void clock_option(CLI::App* sub, const std::string& description) {
+    value(sub, "--clock", v.clock, "ISO8601", description);
+  }
+
+  bool known(const std::string& name) const { return fmt->synopsis.count(name) > 0 && !name.empty(); }
+};
 
 }  // namespace
 
 int run_cli(int argc, char** argv) {
+  command_line cl;
   if (argc < 2) {
-    print_overview(std::cerr);
+    std::cerr << cl.app.help();
     return 2;
   }
-  std::string name = argv[1];
+  const std::string name = argv[1];
   if (name == "--help" || name == "-h" || name == "help") {
-    print_overview(std::cout);
+    std::cout << cl.app.help();
     return 0;
   }
-  const command_spec* spec = nullptr;
-  for (const auto& s : specs())
-    if (s.name == name) spec = &s;
-  if (!spec) {
-    std::cerr << "tannha: unknown command '" << name << "'\n\n";
-    print_overview(std::cerr);
+  if (!cl.known(name)) {
+    std::cerr << "tannha: unknown command '" << name << "'\n\n" << cl.app.help();
     return 2;
   }
-  std::string error;
-  auto args = parse_args(*spec, argc, argv, error);
-  if (!args) {
-    std::cerr << "tannha " << spec->name << ": " << error << "\n\nUsage: " << spec->usage << "\n";
+  const std::string synopsis = cl.fmt->synopsis.at(name);
+  // "tannha outbox retry: give one ID, or --all" and the command's synopsis; exit code 2.
+  auto usage_error = [&](const std::string& what, const std::string& action = "") {
+    std::cerr << "tannha " << name << (action.empty() ? "" : " " + action) << ": " << what << "\n\nUsage: " << synopsis
+              << "\n";
     return 2;
-  }
-  if (args->help) {
-    std::cout << spec->summary << "\n\nUsage: " << spec->usage << "\n";
-    return 0;
-  }
-  auto need = [&](const std::string& opt) -> const std::string* {
-    auto it = args->options.find(opt);
-    if (it == args->options.end() || it->second.empty()) {
-      std::cerr << "tannha " << spec->name << ": --" << opt << " is required\n\nUsage: " << spec->usage << "\n";
-      return nullptr;
-    }
-    return &it->second;
   };
+  try {
+    cl.app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << cl.app.help();
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    // CLI11 says "all was given a disallowed flag override" for --all=no; say it plainly.
+    std::string what = e.what();
+    const std::string override_suffix = " was given a disallowed flag override";
+    if (what.ends_with(override_suffix))
+      what = "--" + what.substr(0, what.size() - override_suffix.size()) + " is a flag and takes no value";
+    return usage_error(what);
+  }
+  const auto& v = cl.v;
 
-  const std::string* config_path = need("config");
-  if (!config_path) return 2;
-  auto cfg = load_config(*config_path);
+  auto cfg = load_config(v.config);
   if (!cfg) {
     std::cerr << "tannha: bad config: " << cfg.error().message << "\n";
     return 2;
   }
 
   clock clk;
-  if (auto it = args->options.find("clock"); it != args->options.end()) {
-    auto start = domain::parse_iso_instant(it->second);
+  if (!v.clock.empty()) {
+    auto start = domain::parse_iso_instant(v.clock);
     if (!start) {
-      std::cerr << "tannha: --clock: not an ISO 8601 instant: " << it->second << "\n";
+      std::cerr << "tannha: --clock: not an ISO 8601 instant: " << v.clock << "\n";
       return 2;
     }
     clk = clock(*start);
@@ -195,25 +217,18 @@ int run_cli(int argc, char** argv) {
   if (name == "serve") return run_serve(*cfg, clk);
   if (name == "poll") return run_poll(*cfg, clk);
   if (name == "webhook") {
-    if (args->positional.size() != 1) {
-      std::cerr << "tannha webhook: give one action: set, info or delete\n\nUsage: " << spec->usage << "\n";
-      return 2;
-    }
-    auto it = args->options.find("url");
-    return run_webhook_cli(*cfg, args->positional.front(), it == args->options.end() ? std::string() : it->second);
+    if (v.action.empty()) return usage_error("give one action: set, info or delete");
+    return run_webhook_cli(*cfg, v.action, v.url);
   }
   if (name == "outbox") {
-    const auto& pos = args->positional;
-    bool all = std::find(args->flags.begin(), args->flags.end(), "all") != args->flags.end();
-    if (pos.empty() || pos.front() == "list") {
-      if (pos.size() > 1 || all) {
-        std::cerr << "tannha outbox list: unexpected arguments\n\nUsage: " << spec->usage << "\n";
-        return 2;
-      }
+    if (v.action.empty() || v.action == "list") {
+      if (!v.id.empty() || v.all) return usage_error("unexpected arguments", "list");
       int limit = 50;
-      if (auto it = args->options.find("limit"); it != args->options.end()) {
+      if (!v.limit.empty()) {
         try {
-          limit = std::stoi(it->second);
+          std::size_t used = 0;
+          limit = std::stoi(v.limit, &used);
+          if (used != v.limit.size()) limit = 0;
         } catch (...) {
           limit = 0;
         }
@@ -222,68 +237,39 @@ int run_cli(int argc, char** argv) {
           return 2;
         }
       }
-      auto st = args->options.find("state");
-      return run_outbox_list(*cfg, st == args->options.end() ? std::string() : st->second, limit);
+      return run_outbox_list(*cfg, v.state, limit);
     }
-    if (pos.front() == "retry") {
+    if (v.action == "retry") {
       std::optional<std::int64_t> id;
-      if (pos.size() == 2 && !all) {
+      if (!v.id.empty() && !v.all) {
         try {
           std::size_t used = 0;
-          id = std::stoll(pos[1], &used);
-          if (used != pos[1].size() || *id <= 0) throw std::invalid_argument("id");
+          id = std::stoll(v.id, &used);
+          if (used != v.id.size() || *id <= 0) throw std::invalid_argument("id");
         } catch (...) {
           std::cerr << "tannha outbox retry: ID must be a message number as listed (e.g. 42)\n";
           return 2;
         }
-      } else if (!(pos.size() == 1 && all)) {
-        std::cerr << "tannha outbox retry: give one ID, or --all\n\nUsage: " << spec->usage << "\n";
-        return 2;
+      } else if (!(v.id.empty() && v.all)) {
+        return usage_error("give one ID, or --all", "retry");
       }
       return run_outbox_retry(*cfg, clk, id);
     }
-    std::cerr << "tannha outbox: unknown action '" << pos.front() << "'\n\nUsage: " << spec->usage << "\n";
-    return 2;
+    return usage_error("unknown action '" + v.action + "'");
   }
-  if (name == "chat") {
-    auto chat = need("chat");
-    auto user = need("user");
-    if (!chat || !user) return 2;
-    auto it = args->options.find("name");
-    return run_chat(*cfg, clk, *chat, *user, it == args->options.end() ? std::string() : it->second);
-  }
+  if (name == "chat") return run_chat(*cfg, clk, v.chat, v.user, v.name);
   if (name == "migrate") return run_migrate(*cfg);
-  if (name == "run-jobs") {
-    auto at = need("at");
-    if (!at) return 2;
-    return run_jobs_cli(*cfg, *at);
-  }
-  if (name == "backup") {
-    auto out = need("out");
-    if (!out) return 2;
-    return run_backup(*cfg, *out);
-  }
+  if (name == "run-jobs") return run_jobs_cli(*cfg, v.at);
+  if (name == "backup") return run_backup(*cfg, v.out);
   if (name == "import") {
-    auto unit = need("unit");
-    if (!unit) return 2;
-    if (args->positional.size() != 1) {
-      std::cerr << "tannha import: give exactly one FILE\n\nUsage: " << spec->usage << "\n";
-      return 2;
-    }
-    bool dry_run = std::find(args->flags.begin(), args->flags.end(), "dry-run") != args->flags.end();
-    return run_import(*cfg, clk, args->positional.front(), *unit, dry_run);
+    if (v.file.empty()) return usage_error("give exactly one FILE");
+    return run_import(*cfg, clk, v.file, v.unit, v.dry_run);
   }
   if (name == "export") {
-    auto unit = need("unit");
-    auto period = need("period");
-    auto what = need("what");
-    auto format = need("format");
-    auto out = need("out");
-    if (!unit || !period || !what || !format || !out) return 2;
     // The audit trail names who ran the export on this machine.
     const char* user = std::getenv("USER");
     std::string actor = std::string("cli") + (user && *user ? std::string(":") + user : std::string());
-    return run_export(*cfg, clk, *unit, *period, *what, *format, *out, actor);
+    return run_export(*cfg, clk, v.unit, v.period, v.what, v.format, v.out, actor);
   }
   std::cerr << "tannha " << name << ": not available in this version yet.\n";
   return 2;

@@ -2,8 +2,9 @@
 
 namespace tannha::bot {
 
-/// The `tannha` command line: serve | poll | chat | migrate | run-jobs | export | import |
-/// backup, each with --help. Returns the process exit code.
+/// The `tannha` command line (CLI11): serve | poll | webhook | outbox | chat | migrate |
+/// run-jobs | export | import | backup, each with --help. Returns the process exit code (2 for
+/// a usage error).
 int run_cli(int argc, char** argv);
 
 }  // namespace tannha::bot

@@ -212,20 +212,7 @@ void read_positive_number(diagnostics& d, const toml::table& t, std::string_view
   out = *v;
 }
 
-// "HH:MM" (or "H:MM"), or a TOML local time 08:00:00.
-std::optional<std::chrono::minutes> parse_hhmm(std::string_view s) {
-  const auto colon = s.find(':');
-  if (colon == std::string_view::npos || colon == 0 || colon > 2 || s.size() != colon + 3) return std::nullopt;
-  int h = 0, m = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (i == colon) continue;
-    if (s[i] < '0' || s[i] > '9') return std::nullopt;
-    (i < colon ? h : m) = (i < colon ? h : m) * 10 + (s[i] - '0');
-  }
-  if (h > 23 || m > 59) return std::nullopt;
-  return std::chrono::minutes{h * 60 + m};
-}
-
+// "HH:MM" (or "H:MM", domain::parse_hhmm), or a TOML local time 08:00:00.
 void read_time(diagnostics& d, const toml::table& t, std::string_view key, std::string_view path,
                std::chrono::minutes& out) {
   const toml::node* n = t.get(key);
@@ -237,7 +224,7 @@ void read_time(diagnostics& d, const toml::table& t, std::string_view key, std::
       return;
     }
   } else if (const auto* s = n->as_string()) {
-    if (auto v = parse_hhmm(handlers::trim(s->get()))) {
+    if (auto v = domain::parse_hhmm(handlers::trim(s->get()))) {
       out = *v;
       return;
     }
@@ -708,7 +695,7 @@ void read_units(diagnostics& d, const toml::table& root, std::vector<domain::uni
       std::string text = handlers::trim(*v);
       auto space = text.rfind(' ');
       auto wd = space == std::string::npos ? std::nullopt : parse_weekday(text.substr(0, space));
-      auto tm = space == std::string::npos ? std::nullopt : parse_hhmm(text.substr(space + 1));
+      auto tm = space == std::string::npos ? std::nullopt : domain::parse_hhmm(text.substr(space + 1));
       if (wd && tm) {
         u.posts.weekly_report_day = *wd;
         u.posts.weekly_report_time = *tm;
@@ -827,19 +814,11 @@ domain::result<config> parse_impl(std::string_view text, const std::string& sour
 }  // namespace
 
 std::optional<std::chrono::weekday> parse_weekday(std::string_view text) {
-  static const std::map<std::string, unsigned, std::less<>> names = {
-      {"thuhai", 1}, {"thu2", 1}, {"t2", 1}, {"mon", 1}, {"monday", 1},
-      {"thuba", 2}, {"thu3", 2}, {"t3", 2}, {"tue", 2}, {"tues", 2}, {"tuesday", 2},
-      {"thutu", 3}, {"thu4", 3}, {"t4", 3}, {"wed", 3}, {"wednesday", 3},
-      {"thunam", 4}, {"thu5", 4}, {"t5", 4}, {"thur", 4}, {"thurs", 4}, {"thursday", 4},
-      {"thusau", 5}, {"thu6", 5}, {"t6", 5}, {"fri", 5}, {"friday", 5},
-      {"thubay", 6}, {"thu7", 6}, {"t7", 6}, {"sat", 6}, {"saturday", 6},
-      {"chunhat", 0}, {"cn", 0}, {"sun", 0}, {"sunday", 0},
-  };
   std::string key = handlers::fold_compact(text);
   if (key.ends_with('.')) key.pop_back();  // "T7."
-  if (auto it = names.find(key); it != names.end()) return std::chrono::weekday{it->second};
-  return std::nullopt;
+  // A config file may use the English names too; what users type in chat may not ("sat" is
+  // also the folded "sát").
+  return domain::weekday_from_folded(key, true);
 }
 
 domain::result<std::vector<domain::procedure>> parse_catalog(std::string_view toml_text, const std::string& source) {

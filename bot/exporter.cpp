@@ -90,24 +90,13 @@ sheet served_sheet(storage::database& db, const domain::unit& unit, const domain
   s.name = "Danh sách phục vụ";
   s.title = "served";
   s.columns = {{"STT", 6}, {"Họ tên", 28}, {"Thôn", 18}, {"Thủ tục", 40}, {"Ngày phục vụ", 14}};
-  auto from = domain::to_instant(domain::local_time{p.first.time_since_epoch()}, unit.utc_offset);
-  auto to = domain::to_instant(domain::local_time{(p.last + std::chrono::days{1}).time_since_epoch()}, unit.utc_offset);
-  SQLite::Statement q(db.db(),
-                      "SELECT c.id, c.full_name, c.village, p.name, r.received_at FROM requests r "
-                      "JOIN citizens c ON c.id = r.citizen_id JOIN procedures p ON p.code = r.procedure_code "
-                      "WHERE r.unit_id = :u AND r.received_at >= :from AND r.received_at < :to "
-                      "AND r.state NOT IN ('cancelled', 'rejected') ORDER BY r.received_at, r.number");
-  q.bind(":u", unit.id);
-  q.bind(":from", static_cast<std::int64_t>(from.time_since_epoch().count()));
-  q.bind(":to", static_cast<std::int64_t>(to.time_since_epoch().count()));
   std::set<std::int64_t> people;
   std::int64_t n = 0;
-  while (q.executeStep()) {
-    people.insert(q.getColumn(0).getInt64());
-    domain::instant at{std::chrono::seconds{q.getColumn(4).getInt64()}};
+  for (const auto& served : storage::report_repository(db).served_in(unit.id, p, unit.utc_offset)) {
+    people.insert(served.citizen_id);
     sheet_row row;
-    row.cells = {++n, q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getString(),
-                 domain::local_day(domain::to_local(at, unit.utc_offset))};
+    row.cells = {++n, served.citizen_name, served.village, served.procedure_name,
+                 domain::local_day(domain::to_local(served.received_at, unit.utc_offset))};
     s.rows.push_back(std::move(row));
   }
   sheet_row totals;

@@ -92,16 +92,7 @@ std::size_t first_non_utf8_line(std::string_view text) {
 
 // Marks a citizen approved and writes the list's details over the stored ones.
 void approve(storage::database& db, std::int64_t id, const storage::citizen_record& c) {
-  auto q = db.prepared(
-      "UPDATE citizens SET full_name = :name, address = :addr, phone = :phone, categories = :cat, "
-      "notes = :notes, approved = 1 WHERE id = :id");
-  q->bind(":name", c.full_name);
-  q->bind(":addr", c.address);
-  q->bind(":phone", c.phone);
-  q->bind(":cat", c.categories);
-  q->bind(":notes", c.notes);
-  q->bind(":id", static_cast<std::int64_t>(id));
-  q->exec();
+  storage::citizen_repository(db).approve(id, c);
 }
 
 }  // namespace

@@ -2,9 +2,11 @@
 
 #include <iostream>
 
+#include "bot/platform.hpp"
 #include "domain/time.hpp"
 #include "handlers/job_runner.hpp"
 #include "storage/database.hpp"
+#include "storage/outbox.hpp"
 #include "storage/unit_repository.hpp"
 
 namespace tannha::bot {
@@ -19,14 +21,13 @@ int run_jobs_cli(const config& cfg, const std::string& at) {
   storage::unit_repository units(db);
   units.sync_config(cfg.units, *when);
   units.sync_catalog(cfg.procedures);
-  auto before = db.db().execAndGet("SELECT COALESCE(MAX(id), 0) FROM outbox").getInt64();
-  handlers::job_runner runner(db, cfg.units);
+  storage::outbox box(db);
+  auto before = box.last_id();
+  // Split posts under the platform's own limit, as the server does.
+  const auto kind = parse_platform_kind(cfg.platform.kind);
+  handlers::job_runner runner(db, cfg.units, {.max_text_units = max_text_units(kind.value_or(platform_kind::zalo))});
   auto stats = runner.run_due_jobs(*when);
-  SQLite::Statement q(db.db(), "SELECT chat_id, text FROM outbox WHERE id > ? ORDER BY id");
-  q.bind(1, static_cast<std::int64_t>(before));
-  while (q.executeStep()) {
-    std::cout << "→ [" << q.getColumn(0).getString() << "]\n" << q.getColumn(1).getString() << "\n\n";
-  }
+  for (const auto& row : box.after(before)) std::cout << "→ [" << row.chat_id << "]\n" << row.text << "\n\n";
   std::cout << "run-jobs at " << domain::iso_instant(*when) << ": " << stats.runs << " job(s) run, " << stats.posts
             << " message(s) queued\n";
   return 0;

@@ -11,6 +11,7 @@
 
 #include "bot/log.hpp"
 #include "bot/log_escaped.hpp"
+#include "storage/poll_state.hpp"
 
 namespace tannha::bot {
 
@@ -19,20 +20,11 @@ using steady = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 std::optional<std::int64_t> load_poll_offset(storage::database& db, std::string_view platform) {
-  auto q = db.prepared("SELECT next_offset FROM poll_state WHERE platform = :p");
-  q->bind(":p", std::string(platform));
-  if (!q->executeStep()) return std::nullopt;
-  return q->getColumn(0).getInt64();
+  return storage::poll_state(db).offset(platform);
 }
 
 void save_poll_offset(storage::database& db, std::string_view platform, std::int64_t offset, domain::instant now) {
-  auto q = db.prepared(
-      "INSERT INTO poll_state(platform, next_offset, updated_at) VALUES(:p, :o, :t) "
-      "ON CONFLICT(platform) DO UPDATE SET next_offset = excluded.next_offset, updated_at = excluded.updated_at");
-  q->bind(":p", std::string(platform));
-  q->bind(":o", static_cast<std::int64_t>(offset));
-  q->bind(":t", static_cast<std::int64_t>(now.time_since_epoch().count()));
-  q->exec();
+  storage::poll_state(db).save(platform, offset, now);
 }
 
 poller::poller(asio::any_io_executor ex, http_client& client, platform_kind kind, std::string url, intake& updates,

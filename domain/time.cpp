@@ -89,11 +89,48 @@ std::string weekday_name(std::chrono::weekday wd) {
   return wd.ok() ? names[wd.c_encoding()] : std::string{};
 }
 
+namespace {
+
+struct weekday_word {
+  std::string_view word;
+  unsigned c_encoding;  ///< 0 = Sunday
+  bool english;
+};
+
+constexpr weekday_word weekday_words[] = {
+    {"thuhai", 1, false}, {"thu2", 1, false}, {"t2", 1, false}, {"mon", 1, true}, {"monday", 1, true},
+    {"thuba", 2, false}, {"thu3", 2, false}, {"t3", 2, false}, {"tue", 2, true}, {"tues", 2, true},
+    {"tuesday", 2, true},
+    {"thutu", 3, false}, {"thu4", 3, false}, {"t4", 3, false}, {"wed", 3, true}, {"wednesday", 3, true},
+    {"thunam", 4, false}, {"thu5", 4, false}, {"t5", 4, false}, {"thur", 4, true}, {"thurs", 4, true},
+    {"thursday", 4, true},
+    {"thusau", 5, false}, {"thu6", 5, false}, {"t6", 5, false}, {"fri", 5, true}, {"friday", 5, true},
+    {"thubay", 6, false}, {"thu7", 6, false}, {"t7", 6, false}, {"sat", 6, true}, {"saturday", 6, true},
+    {"chunhat", 0, false}, {"cn", 0, false}, {"sun", 0, true}, {"sunday", 0, true},
+};
+
+}  // namespace
+
+std::optional<std::chrono::weekday> weekday_from_folded(std::string_view folded, bool english) {
+  for (const auto& w : weekday_words)
+    if (w.word == folded && (english || !w.english)) return std::chrono::weekday{w.c_encoding};
+  return std::nullopt;
+}
+
 std::string format_weekday_date(day d) { return weekday_name(weekday{d}) + " " + format_day_month(d); }
 
 std::string format_hhmm(std::chrono::minutes since_midnight) {
   auto m = since_midnight.count();
   return pad(m / 60, 2) + ":" + pad(m % 60 < 0 ? -(m % 60) : m % 60, 2);
+}
+
+std::optional<std::chrono::minutes> parse_hhmm(std::string_view s) {
+  cursor c{s};
+  auto h = c.digits(1, 2);
+  if (!h || !c.eat(':')) return std::nullopt;
+  auto m = c.digits(2, 2);
+  if (!m || !c.done() || *h > 23 || *m > 59) return std::nullopt;
+  return minutes{*h * 60 + *m};
 }
 
 std::string iso_date(day d) {

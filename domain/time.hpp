@@ -32,10 +32,18 @@ std::string format_date(day d);
 std::string format_day_month(day d);
 /// Vietnamese weekday name: "Thứ Hai" … "Thứ Bảy", "Chủ Nhật".
 std::string weekday_name(std::chrono::weekday wd);
+/// The weekday a word names, the word already folded (lower case, no diacritics, no spaces, as
+/// handlers::fold_compact gives it): "thubay", "thu7", "t7", "chunhat", "cn"; with `english`
+/// also "saturday", "sat" and the like. nullopt for anything else. The one table of weekday
+/// names people write.
+std::optional<std::chrono::weekday> weekday_from_folded(std::string_view folded, bool english = false);
 /// "Thứ Bảy 28/11".
 std::string format_weekday_date(day d);
 /// "08:00".
 std::string format_hhmm(std::chrono::minutes since_midnight);
+/// Parses exactly "HH:MM" or "H:MM" (00:00 to 23:59), as configuration files write a time;
+/// minutes since midnight, nullopt otherwise. (What users type goes to parse_user_time.)
+std::optional<std::chrono::minutes> parse_hhmm(std::string_view s);
 /// ISO "2026-11-28".
 std::string iso_date(day d);
 /// Parses ISO "2026-11-28"; nullopt when malformed or not a real date.

@@ -13,7 +13,10 @@
 #include "storage/citizen_repository.hpp"
 #include "storage/database.hpp"
 #include "storage/draft_repository.hpp"
+#include "storage/feedback_repository.hpp"
+#include "storage/invite_repository.hpp"
 #include "storage/records.hpp"
+#include "storage/report_repository.hpp"
 #include "storage/request_repository.hpp"
 #include "storage/unit_repository.hpp"
 
@@ -31,6 +34,9 @@ struct services {
   const catalog& procedures;
   const std::vector<domain::unit>& units;
   int draft_ttl_minutes;
+  storage::feedback_repository feedback;
+  storage::invite_repository invites;
+  storage::report_repository reports;
 
   /// The configured unit with this id or group chat, if any.
   const domain::unit* unit_by_id(const std::string& id) const;

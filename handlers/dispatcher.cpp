@@ -1,10 +1,9 @@
 #include "handlers/dispatcher.hpp"
 
-#include <iostream>
-
 #include "handlers/command_parser.hpp"
 #include "handlers/commands.hpp"
 #include "handlers/text.hpp"
+#include "log/log.hpp"
 #include "storage/outbox.hpp"
 #include "storage/update_log.hpp"
 
@@ -50,7 +49,8 @@ struct dispatcher::impl {
         procedures(std::move(cat)),
         options(std::move(o)),
         svc{d, storage::unit_repository(d), storage::citizen_repository(d), storage::request_repository(d),
-            storage::draft_repository(d), storage::audit_log(d), render, procedures, units, options.draft_ttl_minutes},
+            storage::draft_repository(d), storage::audit_log(d), render, procedures, units, options.draft_ttl_minutes,
+            storage::feedback_repository(d), storage::invite_repository(d), storage::report_repository(d)},
         outbox(d, [n = options.max_text_units](std::string_view text) { return split_by_utf16(text, n); }),
         updates(d) {}
 
@@ -111,10 +111,10 @@ dispatch_outcome dispatcher::impl::handle_one(const incoming_message& msg, domai
     return outcome;
   } catch (const SQLite::Exception& e) {
     if (storage::is_transient(e)) throw;
-    std::cerr << "level=error event=dispatch_failed kind=sqlite code=" << e.getErrorCode() << "\n";
+    log::log_error("dispatch_failed", {{"kind", "sqlite"}, {"code", e.getErrorCode()}});
   } catch (const std::exception& e) {
     // The message may quote user text: log the type of fault only.
-    std::cerr << "level=error event=dispatch_failed kind=exception\n";
+    log::log_error("dispatch_failed", {{"kind", "exception"}});
   }
   // Nothing of the failed attempt was kept (its savepoint was rolled back); record the update
   // so a redelivery does not loop, and tell the sender plainly that nothing was recorded.

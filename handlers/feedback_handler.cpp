@@ -69,14 +69,13 @@ void handle_feedback(context& ctx, const std::string& args) {
     return;
   }
 
-  storage::feedback_repository feedback(svc.db);
   storage::feedback_record f;
   f.unit_id = unit->id;
   f.user_id = ctx.msg.user_id;
   f.chat_id = ctx.msg.chat_id;
   f.text = to_valid_utf8(text);
   f.created_at = ctx.now;
-  auto id = feedback.insert(f);
+  auto id = svc.feedback.insert(f);
 
   ctx.unit = unit;
   std::string who;

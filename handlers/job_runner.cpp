@@ -4,11 +4,11 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
-#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "domain/visit_slot.hpp"
 #include "handlers/text.hpp"
+#include "log/log.hpp"
 #include "storage/job_repository.hpp"
 #include "storage/outbox.hpp"
 #include "storage/report_repository.hpp"
@@ -85,8 +85,7 @@ overdue_view compute_overdue(const std::vector<storage::open_request>& open, con
 }
 
 // Leaders by display name, for the escalation line.
-std::string leader_names(storage::database& db, const domain::unit& u) {
-  storage::unit_repository units(db);
+std::string leader_names(storage::unit_repository& units, const domain::unit& u) {
   std::vector<std::string> names;
   for (const auto& m : units.members(u.id))
     if (m.role == domain::role::lanhdao && !m.display_name.empty()) names.push_back("@" + m.display_name);
@@ -104,9 +103,9 @@ bool is_visit_day(const domain::unit& u, domain::day d) {
 
 // --- the posts ---------------------------------------------------------------------------
 
-std::vector<std::string> build_brief(storage::database& db, const renderer& render, const domain::unit& u,
+std::vector<std::string> build_brief(storage::report_repository& reports, storage::unit_repository& members_repo,
+                                     storage::outbox& outbox, const renderer& render, const domain::unit& u,
                                      domain::instant now) {
-  storage::report_repository reports(db);
   auto open = reports.open_requests(u.id, u.utc_offset);
   auto today = today_of(u, now);
   json visits = json::array(), due = json::array();
@@ -129,10 +128,9 @@ std::vector<std::string> build_brief(storage::database& db, const renderer& rend
   // would otherwise go unnoticed: the leaders see a line so an operator retries them.
   std::int64_t undelivered = 0;
   {
-    storage::unit_repository members_repo(db);
     std::vector<std::string> chats{u.chat_id};
     for (const auto& m : members_repo.members(u.id)) chats.push_back(m.user_id);
-    for (const auto& row : storage::outbox(db).dead_since(now - std::chrono::hours{24}, 1000))
+    for (const auto& row : outbox.dead_since(now - std::chrono::hours{24}, 1000))
       if (std::find(chats.begin(), chats.end(), row.chat_id) != chats.end()) ++undelivered;
   }
   if (visits.empty() && due.empty() && overdue.items.empty() && undelivered == 0) return {};
@@ -151,9 +149,8 @@ std::vector<std::string> build_brief(storage::database& db, const renderer& rend
                                         {"overdue", overdue.lines}})};
 }
 
-std::vector<std::string> build_cutoff(storage::database& db, const renderer& render, const domain::unit& u,
+std::vector<std::string> build_cutoff(storage::report_repository& reports, const renderer& render, const domain::unit& u,
                                       domain::day visit_day) {
-  storage::report_repository reports(db);
   auto open = reports.open_requests(u.id, u.utc_offset);
   auto cutoff = domain::to_instant(domain::cutoff_for(visit_day, u.schedule), u.utc_offset);
   auto next_day = domain::next_visit_day(visit_day, u.schedule, u.cal);
@@ -198,22 +195,21 @@ std::vector<std::string> build_cutoff(storage::database& db, const renderer& ren
                                      {"unscheduled", join(unscheduled, ", ")}})};
 }
 
-std::vector<std::string> build_digest(storage::database& db, const renderer& render, const domain::unit& u,
-                                      domain::instant now) {
-  auto text = overdue_text(db, render, u, now, true);
+std::vector<std::string> build_digest(storage::report_repository& reports, storage::unit_repository& members_repo,
+                                      const renderer& render, const domain::unit& u, domain::instant now) {
+  auto text = overdue_text(reports, members_repo, render, u, now, true);
   if (!text) return {};
   return {*text};
 }
 
 // A report with no activity and no backlog has nothing to say.
-std::vector<std::string> build_report(storage::database& db, const renderer& render, const domain::unit& u,
+std::vector<std::string> build_report(storage::report_repository& reports, const renderer& render, const domain::unit& u,
                                       const domain::period& p, domain::instant now) {
-  storage::report_repository reports(db);
   auto f = reports.figures(u.id, p, u.utc_offset, now);
   bool quiet = f.registered == 0 && f.verified == 0 && f.scheduled == 0 && f.received == 0 && f.returned == 0 &&
                f.cancelled == 0 && f.refused == 0 && f.postponed == 0 && f.result_ready == 0 && f.open_at_end == 0;
   if (quiet) return {};
-  return {report_text(db, render, u, p, now)};
+  return {report_text(reports, render, u, p, now)};
 }
 
 std::string breakdown(const std::vector<storage::report_group>& groups) {
@@ -231,9 +227,9 @@ std::string breakdown(const std::vector<storage::report_group>& groups) {
 
 }  // namespace
 
-std::optional<std::string> overdue_text(storage::database& db, const renderer& render, const domain::unit& u,
-                                        domain::instant now, bool digest) {
-  storage::report_repository reports(db);
+std::optional<std::string> overdue_text(storage::report_repository& reports, storage::unit_repository& members,
+                                        const renderer& render, const domain::unit& u, domain::instant now,
+                                        bool digest) {
   auto today = today_of(u, now);
   auto v = compute_overdue(reports.open_requests(u.id, u.utc_offset), u, today);
   if (v.items.empty()) {
@@ -248,13 +244,12 @@ std::optional<std::string> overdue_text(storage::database& db, const renderer& r
                {"has_escalated", v.escalated > 0},
                {"escalated_count", v.escalated},
                {"grace", u.overdue.escalation_grace_days}};
-  if (digest && v.escalated > 0) data["leaders"] = leader_names(db, u);
+  if (digest && v.escalated > 0) data["leaders"] = leader_names(members, u);
   return render.render(digest ? "canhbao_quahan" : "quahan", data);
 }
 
-std::string report_text(storage::database& db, const renderer& render, const domain::unit& u, const domain::period& p,
-                        domain::instant now) {
-  storage::report_repository reports(db);
+std::string report_text(storage::report_repository& reports, const renderer& render, const domain::unit& u,
+                        const domain::period& p, domain::instant now) {
   auto f = reports.figures(u.id, p, u.utc_offset, now);
   auto today = today_of(u, now);
   std::string on_time = "—";
@@ -305,12 +300,16 @@ struct job_runner::impl {
   std::vector<domain::unit> units;
   renderer render;
   storage::job_repository jobs;
+  storage::report_repository reports;
+  storage::unit_repository members;
   storage::outbox outbox;
 
   impl(storage::database& d, std::vector<domain::unit> u, std::size_t max_text_units)
       : db(d),
         units(std::move(u)),
         jobs(d),
+        reports(d),
+        members(d),
         // Reports can be long: split under the platform's limit.
         outbox(d, [max_text_units](std::string_view text) { return split_by_utf16(text, max_text_units); }) {}
 
@@ -330,27 +329,27 @@ struct job_runner::impl {
     const auto& t = u.posts;
     if ((u.cal.is_working_day(today) || is_visit_day(u, today)) && local >= at(t.brief_time))
       out.push_back({at(t.brief_time), job_names::brief, domain::iso_date(today),
-                     [this, &u, now] { return build_brief(db, render, u, now); }});
+                     [this, &u, now] { return build_brief(reports, members, outbox, render, u, now); }});
     // Every visit day whose cut-off falls today and has passed.
     for (auto vd = domain::next_visit_day(today - days{1}, u.schedule, u.cal); vd <= today + days{21};
          vd = domain::next_visit_day(vd, u.schedule, u.cal)) {
       auto c = domain::cutoff_for(vd, u.schedule);
       if (domain::local_day(c) == today && local >= c)
         out.push_back({c, job_names::cutoff, domain::iso_date(vd),
-                       [this, &u, vd] { return build_cutoff(db, render, u, vd); }});
+                       [this, &u, vd] { return build_cutoff(reports, render, u, vd); }});
     }
     if (u.cal.is_working_day(today) && local >= at(t.digest_time))
       out.push_back({at(t.digest_time), job_names::digest, domain::iso_date(today),
-                     [this, &u, now] { return build_digest(db, render, u, now); }});
+                     [this, &u, now] { return build_digest(reports, members, render, u, now); }});
     if (weekday{today} == t.weekly_report_day && local >= at(t.weekly_report_time)) {
       auto p = domain::previous(domain::period_containing(today, domain::period_kind::week));
       out.push_back({at(t.weekly_report_time), job_names::weekly, p.key,
-                     [this, &u, p, now] { return build_report(db, render, u, p, now); }});
+                     [this, &u, p, now] { return build_report(reports, render, u, p, now); }});
     }
     if (year_month_day{today}.day() == std::chrono::day{1} && local >= at(t.monthly_report_time)) {
       auto p = domain::previous(domain::period_containing(today, domain::period_kind::month));
       out.push_back({at(t.monthly_report_time), job_names::monthly, p.key,
-                     [this, &u, p, now] { return build_report(db, render, u, p, now); }});
+                     [this, &u, p, now] { return build_report(reports, render, u, p, now); }});
     }
     std::stable_sort(out.begin(), out.end(), [](const due_job& a, const due_job& b) { return a.at < b.at; });
     return out;
@@ -366,14 +365,12 @@ struct job_runner::impl {
       tx.commit();
       ++stats.runs;
       stats.posts += static_cast<int>(texts.size());
-      std::cerr << "level=info event=job_ran job=" << j.job << " unit=" << u.id << " period=" << j.key
-                << " posts=" << texts.size() << "\n";
+      log::log_info("job_ran", {{"job", j.job}, {"unit", u.id}, {"period", j.key}, {"posts", texts.size()}});
     } catch (const SQLite::Exception& e) {
       if (storage::is_transient(e)) throw;
-      std::cerr << "level=error event=job_failed job=" << j.job << " unit=" << u.id << " kind=sqlite code="
-                << e.getErrorCode() << "\n";
+      log::log_error("job_failed", {{"job", j.job}, {"unit", u.id}, {"kind", "sqlite"}, {"code", e.getErrorCode()}});
     } catch (const std::exception&) {
-      std::cerr << "level=error event=job_failed job=" << j.job << " unit=" << u.id << " kind=exception\n";
+      log::log_error("job_failed", {{"job", j.job}, {"unit", u.id}, {"kind", "exception"}});
     }
   }
 };

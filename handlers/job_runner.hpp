@@ -11,6 +11,8 @@
 #include "domain/unit.hpp"
 #include "handlers/renderer.hpp"
 #include "storage/database.hpp"
+#include "storage/report_repository.hpp"
+#include "storage/unit_repository.hpp"
 
 namespace tannha::handlers {
 
@@ -25,12 +27,14 @@ inline constexpr const char* monthly = "baocao_thang";     ///< monthly report; 
 
 /// The /quahan text for a unit at `now`: every overdue request, worst first (no phone, address
 /// or categories: it may be read in the group). With `digest`, the daily alert's wording, naming
-/// the leaders when anything is past the grace period; nullopt for a digest with nothing overdue.
-std::optional<std::string> overdue_text(storage::database& db, const renderer& render, const domain::unit& u,
-                                        domain::instant now, bool digest);
+/// the leaders (from `members`) when anything is past the grace period; nullopt for a digest
+/// with nothing overdue.
+std::optional<std::string> overdue_text(storage::report_repository& reports, storage::unit_repository& members,
+                                        const renderer& render, const domain::unit& u, domain::instant now,
+                                        bool digest);
 /// The /baocao summary of a period for a unit at `now` (the same text the weekly and monthly
 /// jobs post).
-std::string report_text(storage::database& db, const renderer& render, const domain::unit& u,
+std::string report_text(storage::report_repository& reports, const renderer& render, const domain::unit& u,
                         const domain::period& p, domain::instant now);
 
 /// What one call of run_due_jobs did.

@@ -255,42 +255,17 @@ void tell_village_heads(context& ctx, const target& t, json data) {
 
 // A weekday named by the tokens at i ("thứ bảy", "thu 7", "t7", "chủ nhật", "cn"); sets `used`.
 std::optional<std::chrono::weekday> weekday_at(const std::vector<token>& tk, std::size_t i, std::size_t& used) {
-  using namespace std::chrono;
-  auto by_word = [](std::string_view w) -> std::optional<weekday> {
-    if (w == "hai" || w == "2") return Monday;
-    if (w == "ba" || w == "3") return Tuesday;
-    if (w == "tu" || w == "4") return Wednesday;
-    if (w == "nam" || w == "5") return Thursday;
-    if (w == "sau" || w == "6") return Friday;
-    if (w == "bay" || w == "7") return Saturday;
-    return std::nullopt;
-  };
   const auto& w = tk[i].folded;
-  if (w == "cn" || w == "chunhat") {
-    used = 1;
-    return Sunday;
-  }
-  if (w == "chu" && i + 1 < tk.size() && tk[i + 1].folded == "nhat") {
-    used = 2;
-    return Sunday;
-  }
-  if (w == "thu" && i + 1 < tk.size()) {
-    if (auto d = by_word(tk[i + 1].folded)) {
+  // "thứ bảy", "thứ 7", "chủ nhật" come as two words; the names are domain's.
+  if ((w == "thu" || w == "chu") && i + 1 < tk.size()) {
+    if (auto d = domain::weekday_from_folded(w + tk[i + 1].folded)) {
       used = 2;
       return d;
     }
   }
-  if (w.size() == 4 && w.starts_with("thu")) {
-    if (auto d = by_word(w.substr(3))) {
-      used = 1;
-      return d;
-    }
-  }
-  if (w.size() == 2 && w[0] == 't') {
-    if (auto d = by_word(w.substr(1))) {
-      used = 1;
-      return d;
-    }
+  if (auto d = domain::weekday_from_folded(w)) {
+    used = 1;
+    return d;
   }
   return std::nullopt;
 }

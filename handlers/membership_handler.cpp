@@ -243,7 +243,7 @@ void handle_invite(context& ctx, const std::string& args) {
     village_ignored = !village_text.empty();
   }
 
-  storage::invite_repository invites(svc.db);
+  auto& invites = svc.invites;
   storage::invite_record inv;
   inv.unit_id = ctx.unit->id;
   inv.role = *rp.r;
@@ -282,7 +282,7 @@ void handle_join(context& ctx, const std::string& args) {
     ctx.reply(svc.render.render("thamgia_thieu_ma"));
     return;
   }
-  storage::invite_repository invites(svc.db);
+  auto& invites = svc.invites;
   auto inv = invites.get(code);
   const domain::unit* unit = inv ? svc.unit_by_id(inv->unit_id) : nullptr;
   auto status = invites.status(code, ctx.now);

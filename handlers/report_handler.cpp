@@ -41,7 +41,7 @@ void handle_overdue(context& ctx, const std::string&) {
   if (!require(ctx, domain::action::quahan)) return;
   // The same list as the daily digest; it carries no phone, address or health detail, so it
   // may be shown in the group.
-  ctx.reply(*overdue_text(ctx.svc.db, ctx.svc.render, *ctx.unit, ctx.now, false));
+  ctx.reply(*overdue_text(ctx.svc.reports, ctx.svc.units_repo, ctx.svc.render, *ctx.unit, ctx.now, false));
 }
 
 void handle_report(context& ctx, const std::string& args) {
@@ -51,7 +51,7 @@ void handle_report(context& ctx, const std::string& args) {
     ctx.reply_t("baocao_khong_hieu", {{"typed", trim(args)}});
     return;
   }
-  ctx.reply(report_text(ctx.svc.db, ctx.svc.render, *ctx.unit, *p, ctx.now));
+  ctx.reply(report_text(ctx.svc.reports, ctx.svc.render, *ctx.unit, *p, ctx.now));
 }
 
 }  // namespace tannha::handlers

@@ -11,6 +11,7 @@ packages=(
   libsqlite3-dev sqlite3    # storage
   libsqlitecpp-dev          # RAII statements over SQLite
   libtomlplusplus-dev       # config
+  libcli11-dev              # command line (tannha SUBCOMMAND --options)
   libkainjow-mustache-dev   # templates
   libutf8proc-dev           # NFC and folding of Vietnamese text
   libxlsxwriter-dev zlib1g-dev  # XLSX exports (libxlsxwriter links zlib)

@@ -72,6 +72,19 @@ std::int64_t citizen_repository::insert(const citizen_record& c, domain::instant
   return db_.db().getLastInsertRowid();
 }
 
+void citizen_repository::approve(std::int64_t id, const citizen_record& c) {
+  auto q = db_.prepared(
+      "UPDATE citizens SET full_name = :name, address = :addr, phone = :phone, categories = :cat, "
+      "notes = :notes, approved = 1 WHERE id = :id");
+  q->bind(":name", c.full_name);
+  q->bind(":addr", c.address);
+  q->bind(":phone", c.phone);
+  q->bind(":cat", c.categories);
+  q->bind(":notes", c.notes);
+  q->bind(":id", static_cast<std::int64_t>(id));
+  q->exec();
+}
+
 void citizen_repository::refresh(std::int64_t id, const citizen_record& newer) {
   auto q = db_.prepared(
       "UPDATE citizens SET "

@@ -23,6 +23,9 @@ class citizen_repository {
   /// Updates the contact details that a newer registration brings (address, phone,
   /// categories, notes) when they are given.
   void refresh(std::int64_t id, const citizen_record& newer);
+  /// Marks a citizen approved (on the unit's imported list) and writes the list's name, address,
+  /// phone, categories and notes over the stored ones (inside the caller's transaction).
+  void approve(std::int64_t id, const citizen_record& listed);
   /// Citizens of a unit whose folded name contains the folded words, at most `limit`.
   std::vector<citizen_record> search(const std::string& unit_id, const std::string& folded_query, int limit);
 

@@ -169,11 +169,20 @@ bool database::healthy() noexcept {
   }
 }
 
+std::string database::backup_to(const std::string& out) {
+  db_.backup(out.c_str(), SQLite::Database::Save);
+  SQLite::Database copy(out, SQLite::OPEN_READONLY);
+  return copy.execAndGet("PRAGMA integrity_check").getString();
+}
+
 statement_ref database::prepared(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {
     it = cache_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first;
   } else {
+    // Resetting a statement that a caller is still stepping through would silently end the
+    // caller's loop (or restart it from the first row): a nested use of the same SQL is a bug.
+    if (it->second->hasRow()) throw std::logic_error("prepared statement reused while still iterating: " + sql);
     it->second->reset();
     it->second->clearBindings();
   }
@@ -193,22 +202,11 @@ bool is_transient(const SQLite::Exception& e) {
          code == SQLITE_READONLY || code == SQLITE_CANTOPEN;
 }
 
-write_transaction::write_transaction(database& d) : d_(d) { d_.db().exec("BEGIN IMMEDIATE"); }
+// IMMEDIATE takes the write lock at BEGIN, so a busy database fails here (where the caller
+// retries the whole batch) and never halfway through it on the first write.
+write_transaction::write_transaction(database& d) : tx_(d.db(), SQLite::TransactionBehavior::IMMEDIATE) {}
 
-write_transaction::~write_transaction() {
-  if (!done_) {
-    try {
-      d_.db().exec("ROLLBACK");
-    } catch (...) {
-      // Nothing sensible to do in a destructor: SQLite rolls back on close anyway.
-    }
-  }
-}
-
-void write_transaction::commit() {
-  d_.db().exec("COMMIT");
-  done_ = true;
-}
+void write_transaction::commit() { tx_.commit(); }
 
 savepoint::savepoint(database& d) : d_(d) { d_.prepared("SAVEPOINT one_update")->exec(); }
 

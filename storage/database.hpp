@@ -47,9 +47,14 @@ class database {
   int schema_version();
   /// True when a trivial query answers (for /healthz).
   bool healthy() noexcept;
+  /// Copies a consistent snapshot to the file `out` while writers go on (SQLite's online
+  /// backup), then returns the copy's PRAGMA integrity_check answer ("ok" when sound).
+  std::string backup_to(const std::string& out);
 
   SQLite::Database& db() { return db_; }
   /// A statement prepared once per SQL text and reused; bindings cleared, reset after use.
+  /// Throws std::logic_error when the same SQL is still being stepped through by a caller
+  /// (a statement_ref alive with a row read): reusing it would cut that caller's loop short.
   statement_ref prepared(const std::string& sql);
   /// The SQL of every statement prepared so far (tests read their query plans).
   std::vector<std::string> prepared_sql() const;
@@ -67,14 +72,13 @@ bool is_transient(const SQLite::Exception& e);
 class write_transaction {
  public:
   explicit write_transaction(database& d);
-  ~write_transaction();
   write_transaction(const write_transaction&) = delete;
   write_transaction& operator=(const write_transaction&) = delete;
+  /// COMMIT; when it throws, the destructor rolls back.
   void commit();
 
  private:
-  database& d_;
-  bool done_ = false;
+  SQLite::Transaction tx_;
 };
 
 /// RAII savepoint inside a write transaction: one update of a batch, undone alone (ROLLBACK

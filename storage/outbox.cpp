@@ -236,6 +236,20 @@ std::int64_t outbox::count_dead_since(domain::instant since) {
   return q->executeStep() ? q->getColumn(0).getInt64() : 0;
 }
 
+std::int64_t outbox::last_id() {
+  auto q = db_.prepared("SELECT COALESCE(MAX(id), 0) FROM outbox");
+  q->executeStep();
+  return q->getColumn(0).getInt64();
+}
+
+std::vector<outbox_row> outbox::after(std::int64_t id) {
+  auto q = db_.prepared("SELECT * FROM outbox WHERE id > :id ORDER BY id");
+  q->bind(":id", static_cast<std::int64_t>(id));
+  std::vector<outbox_row> out;
+  while (q->executeStep()) out.push_back(read_row(*q));
+  return out;
+}
+
 std::vector<outbox_row> outbox::list(const std::string& state, int limit) {
   auto q = db_.prepared("SELECT * FROM outbox WHERE state = :state ORDER BY id DESC LIMIT :limit");
   q->bind(":state", state);

@@ -100,6 +100,10 @@ class outbox {
   std::vector<outbox_row> list(const std::string& state, int limit);
   /// One row by id.
   std::optional<outbox_row> get(std::int64_t id);
+  /// The id of the newest row, 0 when the outbox is empty (a mark for after()).
+  std::int64_t last_id();
+  /// Every row queued after the row `id`, oldest first (what a run queued, for the CLI).
+  std::vector<outbox_row> after(std::int64_t id);
   /// Rows that went dead at or after `since` and are still dead, oldest first, at most `limit`
   /// (for the leaders' brief: "N messages could not be delivered since the last brief").
   std::vector<outbox_row> dead_since(domain::instant since, int limit);

@@ -304,4 +304,27 @@ std::vector<report_row> report_repository::requests_in(const std::string& unit_i
   return out;
 }
 
+std::vector<served_row> report_repository::served_in(const std::string& unit_id, const domain::period& p,
+                                                     minutes utc_offset) {
+  auto q = db_.prepared(
+      "SELECT c.id, c.full_name, c.village, p.name, r.received_at FROM requests r "
+      "JOIN citizens c ON c.id = r.citizen_id JOIN procedures p ON p.code = r.procedure_code "
+      "WHERE r.unit_id = :u AND r.received_at >= :from AND r.received_at < :to "
+      "AND r.state NOT IN ('cancelled', 'rejected') ORDER BY r.received_at, r.number");
+  q->bind(":u", unit_id);
+  q->bind(":from", secs(local_midnight(p.first, utc_offset)));
+  q->bind(":to", secs(local_midnight(p.last + days{1}, utc_offset)));
+  std::vector<served_row> out;
+  while (q->executeStep()) {
+    served_row r;
+    r.citizen_id = q->getColumn(0).getInt64();
+    r.citizen_name = q->getColumn(1).getString();
+    r.village = q->getColumn(2).getString();
+    r.procedure_name = q->getColumn(3).getString();
+    r.received_at = domain::instant{seconds{q->getColumn(4).getInt64()}};
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 }  // namespace tannha::storage

@@ -77,6 +77,16 @@ struct report_row {
   std::optional<int> rating;
 };
 
+/// One home reception of a period, for the publishable list of people served (name, village,
+/// procedure and date only).
+struct served_row {
+  std::int64_t citizen_id = 0;
+  std::string citizen_name;
+  std::string village;
+  std::string procedure_name;
+  domain::instant received_at{};
+};
+
 /// An open request with what the overdue rules, briefs and schedules show of it (no phone,
 /// address or categories: these lists go to the group).
 struct open_request {
@@ -107,6 +117,10 @@ class report_repository {
   /// Requests registered in the period (local days), by number.
   std::vector<report_row> requests_in(const std::string& unit_id, const domain::period& p,
                                       std::chrono::minutes utc_offset = std::chrono::minutes{7 * 60});
+  /// Requests whose dossier was received at home in the period (local days) and that were not
+  /// cancelled or refused since, by reception time then number.
+  std::vector<served_row> served_in(const std::string& unit_id, const domain::period& p,
+                                    std::chrono::minutes utc_offset);
 
  private:
   database& db_;

@@ -140,3 +140,42 @@ TEST_CASE("time: local time at UTC+7 crosses midnight into the next local day") 
   CHECK(local_day(lt) == ymd(2026, 11, 24));
   CHECK(to_instant(lt, minutes{7 * 60}) == t);
 }
+
+TEST_CASE("time: a configuration time is exactly H:MM or HH:MM within the day") {
+  CHECK(parse_hhmm("08:00") == minutes{8 * 60});
+  CHECK(parse_hhmm("8:05") == minutes{8 * 60 + 5});
+  CHECK(parse_hhmm("23:59") == minutes{23 * 60 + 59});
+  CHECK(parse_hhmm("00:00") == minutes{0});
+  CHECK_FALSE(parse_hhmm("24:00"));
+  CHECK_FALSE(parse_hhmm("08:60"));
+  CHECK_FALSE(parse_hhmm("8:5"));
+  CHECK_FALSE(parse_hhmm("008:00"));
+  CHECK_FALSE(parse_hhmm("08:00:00"));
+  CHECK_FALSE(parse_hhmm("8h30"));
+  CHECK_FALSE(parse_hhmm(" 08:00"));
+  CHECK_FALSE(parse_hhmm(""));
+}
+
+TEST_CASE("time: weekday words are read from their folded spelling; English only when asked") {
+  CHECK(weekday_from_folded("thubay") == Saturday);
+  CHECK(weekday_from_folded("thu7") == Saturday);
+  CHECK(weekday_from_folded("t7") == Saturday);
+  CHECK(weekday_from_folded("thuhai") == Monday);
+  CHECK(weekday_from_folded("t5") == Thursday);
+  CHECK(weekday_from_folded("chunhat") == Sunday);
+  CHECK(weekday_from_folded("cn") == Sunday);
+  // "sat" is also the folded "sát": English names only where asked for (config files).
+  CHECK_FALSE(weekday_from_folded("sat"));
+  CHECK(weekday_from_folded("sat", true) == Saturday);
+  CHECK(weekday_from_folded("thursday", true) == Thursday);
+  CHECK_FALSE(weekday_from_folded("t8"));
+  CHECK_FALSE(weekday_from_folded("thu"));
+  CHECK_FALSE(weekday_from_folded(""));
+  CHECK_FALSE(weekday_from_folded("", true));
+  // Every weekday has its shorthand: CN, T2 … T7.
+  for (unsigned i = 0; i < 7; ++i) {
+    auto wd = std::chrono::weekday{i};
+    INFO(weekday_name(wd));
+    CHECK(weekday_from_folded(i == 0 ? std::string("cn") : "t" + std::to_string(i + 1)) == wd);
+  }
+}
