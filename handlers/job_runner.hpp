@@ -36,6 +36,7 @@ std::string report_text(storage::database& db, const renderer& render, const dom
 struct job_run_stats {
   int runs = 0;   ///< jobs recorded as run (with or without a post)
   int posts = 0;  ///< messages queued in the outbox
+  int drafts_removed = 0;  ///< expired unfinished forms deleted
 };
 
 /// The scheduler's work (DESIGN §4): for every unit, the posts due at a given instant. Each

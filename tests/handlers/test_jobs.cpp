@@ -283,3 +283,16 @@ TEST_CASE("jobs: the morning brief tells the leaders how many messages could not
     if (q.getColumn(0).getString().find("1 tin nhắn của bot không gửi được") != std::string::npos) found = true;
   CHECK(found);
 }
+
+TEST_CASE("jobs: the scheduler deletes unfinished forms once they expire, and only then") {
+  jobs_fixture f;
+  f.priv("admin-1", "/dangky\nHọ tên: Nguyễn Văn Tư", local(2026, 11, 25, 9));  // Wednesday 09:00
+  f.take();
+  auto drafts = [&] { return f.db().db().execAndGet("SELECT COUNT(*) FROM drafts").getInt64(); };
+  REQUIRE(drafts() == 1);
+  CHECK(f.runner->run_due_jobs(local(2026, 11, 25, 10)).drafts_removed == 0);
+  CHECK(drafts() == 1);
+  // The default lifetime of a draft is a day.
+  CHECK(f.runner->run_due_jobs(local(2026, 11, 26, 10)).drafts_removed == 1);
+  CHECK(drafts() == 0);
+}
