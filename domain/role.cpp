@@ -46,77 +46,31 @@ bool is_staff(role r) { return r == role::canbo || r == role::lanhdao; }
 
 }  // namespace
 
-bool may(action a, const actor_context& who) {
+bool allows(audience a, const actor_context& who) {
   const role r = who.r;
   switch (a) {
-    case action::giup:
-    case action::phananh:
-    case action::thamgia:
-      return true;
-    case action::dangky:
-    case action::danhgia:
-      return is_staff(r) || r == role::truongthon;
-    case action::xacminh:
-    case action::tuchoi:
-    case action::xeplich:
-    case action::phancong:
-    case action::bosung:
-    case action::cokq:
-    case action::baocao:
-    case action::moi:
-      return is_staff(r);
-    case action::tiepnhan:
-      return is_staff(r) || (r == role::tinhnguyen && who.is_assigned);
-    case action::datra:
-      return is_staff(r) || (r == role::truongthon && who.is_village_head_of);
-    case action::hoan:
-    case action::huy:
-    case action::hoso:
-      return is_staff(r) || (r == role::truongthon && who.is_registrant);
-    case action::lich:
-    case action::quahan:
-    case action::tim:
-    case action::thanhvien:
-      return r != role::none;
-    case action::vaitro:
-      return r == role::lanhdao;
+    case audience::anyone: return true;
+    case audience::member: return r != role::none;
+    case audience::registrar: return is_staff(r) || r == role::truongthon;
+    case audience::staff: return is_staff(r);
+    case audience::staff_or_assigned: return is_staff(r) || (r == role::tinhnguyen && who.is_assigned);
+    case audience::staff_or_village_head: return is_staff(r) || (r == role::truongthon && who.is_village_head_of);
+    case audience::staff_or_registrant: return is_staff(r) || (r == role::truongthon && who.is_registrant);
+    case audience::leader: return r == role::lanhdao;
   }
   return false;
 }
 
-std::string_view who_may(action a) {
+std::string_view label(audience a) {
   switch (a) {
-    case action::giup:
-    case action::phananh:
-    case action::thamgia:
-      return "mọi người";
-    case action::dangky:
-    case action::danhgia:
-      return "trưởng thôn, cán bộ hoặc lãnh đạo";
-    case action::xacminh:
-    case action::tuchoi:
-    case action::xeplich:
-    case action::phancong:
-    case action::bosung:
-    case action::cokq:
-    case action::baocao:
-    case action::moi:
-      return "cán bộ hoặc lãnh đạo";
-    case action::tiepnhan:
-      return "cán bộ, lãnh đạo hoặc tình nguyện viên được phân công";
-    case action::datra:
-      return "cán bộ, lãnh đạo hoặc trưởng thôn của người được phục vụ";
-    case action::hoan:
-    case action::huy:
-    case action::hoso:
-      return "cán bộ, lãnh đạo hoặc trưởng thôn đã đăng ký hồ sơ";
-    case action::lich:
-    case action::quahan:
-    case action::tim:
-    case action::thanhvien:
-      return "thành viên của nhóm";
-    case action::vaitro:
-      return "lãnh đạo";
+    case audience::anyone: return "mọi người";
+    case audience::member: return "thành viên của nhóm";
+    case audience::registrar: return "trưởng thôn, cán bộ hoặc lãnh đạo";
+    case audience::staff: return "cán bộ hoặc lãnh đạo";
+    case audience::staff_or_assigned: return "cán bộ, lãnh đạo hoặc tình nguyện viên được phân công";
+    case audience::staff_or_village_head: return "cán bộ, lãnh đạo hoặc trưởng thôn của người được phục vụ";
+    case audience::staff_or_registrant: return "cán bộ, lãnh đạo hoặc trưởng thôn đã đăng ký hồ sơ";
+    case audience::leader: return "lãnh đạo";
   }
   return "lãnh đạo";
 }

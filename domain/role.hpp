@@ -14,12 +14,6 @@ std::optional<role> role_from_folded(std::string_view folded);
 /// Vietnamese label ("Lãnh đạo", "Cán bộ", "Trưởng thôn", "Tình nguyện viên").
 std::string_view label(role r);
 
-/// Every command of DESIGN §3.
-enum class action {
-  giup, dangky, xacminh, tuchoi, xeplich, phancong, tiepnhan, bosung, cokq, datra, danhgia,
-  hoan, huy, hoso, lich, quahan, tim, baocao, phananh, moi, thamgia, thanhvien, vaitro,
-};
-
 /// Facts about the actor relative to the request that some permissions depend on.
 struct actor_context {
   role r = role::none;
@@ -28,9 +22,22 @@ struct actor_context {
   bool is_assigned = false;        ///< on the request's visit team
 };
 
-/// Whether the actor may perform the action (DESIGN §3's "who" column).
-bool may(action a, const actor_context& who);
-/// Vietnamese phrase naming who may do it, for refusals ("cán bộ hoặc lãnh đạo").
-std::string_view who_may(action a);
+/// Who may run a command: each value is one rule and the one Vietnamese label that names it in
+/// refusals and in /giup. Commands name their audience in handlers/command_table.cpp.
+enum class audience {
+  anyone,                 ///< anyone who writes to the bot
+  member,                 ///< any member of the unit
+  registrar,              ///< village heads, staff and leaders (they register requests)
+  staff,                  ///< staff and leaders
+  staff_or_assigned,      ///< staff, leaders, or a volunteer on the request's team
+  staff_or_village_head,  ///< staff, leaders, or the village head of the citizen's village
+  staff_or_registrant,    ///< staff, leaders, or the village head who registered the request
+  leader,                 ///< leaders only
+};
+
+/// Whether the actor belongs to the audience.
+bool allows(audience a, const actor_context& who);
+/// Vietnamese phrase naming the audience, for refusals and help ("cán bộ hoặc lãnh đạo").
+std::string_view label(audience a);
 
 }  // namespace tannha::domain

@@ -10,50 +10,11 @@ namespace tannha::handlers {
 
 namespace {
 
-using domain::action;
-
-struct name_entry {
-  std::string_view name;
-  action a;
-};
-
-/// Canonical names, in enum order (command_name indexes this table).
-constexpr std::array<name_entry, 23> canonical{{
-    {"giup", action::giup},         {"dangky", action::dangky},
-    {"xacminh", action::xacminh},   {"tuchoi", action::tuchoi},
-    {"xeplich", action::xeplich},   {"phancong", action::phancong},
-    {"tiepnhan", action::tiepnhan}, {"bosung", action::bosung},
-    {"cokq", action::cokq},         {"datra", action::datra},
-    {"danhgia", action::danhgia},   {"hoan", action::hoan},
-    {"huy", action::huy},           {"hoso", action::hoso},
-    {"lich", action::lich},         {"quahan", action::quahan},
-    {"tim", action::tim},           {"baocao", action::baocao},
-    {"phananh", action::phananh},   {"moi", action::moi},
-    {"thamgia", action::thamgia},   {"thanhvien", action::thanhvien},
-    {"vaitro", action::vaitro},
-}};
-
-static_assert(canonical.back().a == action::vaitro && !canonical.back().name.empty(),
-              "one canonical name per action, in enum order");
-
-/// Other words people type for a command (folded compact).
-constexpr name_entry aliases[] = {
-    {"start", action::giup},   // Telegram's first message
-    {"help", action::giup},    // Telegram convention
-    {"huongdan", action::giup},
-    {"trogiup", action::giup},
-    {"timkiem", action::tim},
-    {"coketqua", action::cokq},
-};
-
 /// Longest run of words tried as one command name ("co ket qua" is the longest, 3 words).
 constexpr std::size_t max_command_words = 4;
 
 std::optional<action> lookup(std::string_view compact) {
-  for (const auto& e : canonical)
-    if (e.name == compact) return e.a;
-  for (const auto& e : aliases)
-    if (e.name == compact) return e.a;
+  if (const auto* row = find_command(compact)) return row->id;
   return std::nullopt;
 }
 
@@ -123,8 +84,8 @@ std::string unify_newlines(std::string_view s) {
 /// three words run together, and names the typed word begins.
 std::vector<std::string> suggest_commands(const std::vector<std::string>& compact_runs) {
   constexpr std::size_t none = static_cast<std::size_t>(-1);
-  std::array<std::size_t, canonical.size()> best;
-  best.fill(none);
+  const auto rows = command_table();
+  std::vector<std::size_t> best(rows.size(), none);
   const auto consider = [&](const std::string& typed, std::string_view name, action a) {
     const std::size_t tl = code_points(typed).size();
     if (tl == 0) return;
@@ -138,8 +99,9 @@ std::vector<std::string> suggest_commands(const std::vector<std::string>& compac
     slot = std::min(slot, d);
   };
   for (const auto& typed : compact_runs) {
-    for (const auto& e : canonical) consider(typed, e.name, e.a);
-    for (const auto& e : aliases) consider(typed, e.name, e.a);
+    for (const auto& row : rows) consider(typed, row.name, row.id);
+    for (const auto& row : rows)
+      for (const auto& alias : split(row.aliases, ' ')) consider(typed, alias, row.id);
   }
   std::vector<std::size_t> order;
   for (std::size_t i = 0; i < best.size(); ++i)
@@ -148,7 +110,7 @@ std::vector<std::string> suggest_commands(const std::vector<std::string>& compac
                    [&](std::size_t x, std::size_t y) { return best[x] < best[y]; });
   std::vector<std::string> out;
   for (std::size_t i = 0; i < order.size() && i < 3; ++i)
-    out.emplace_back(canonical[order[i]].name);
+    out.emplace_back(rows[order[i]].name);
   return out;
 }
 
@@ -234,11 +196,6 @@ command_parse parse_normalised(std::string s) {
 }
 
 }  // namespace
-
-std::string_view command_name(domain::action a) {
-  const auto i = static_cast<std::size_t>(a);
-  return i < canonical.size() ? canonical[i].name : std::string_view{};
-}
 
 command_parse parse_command(std::string_view raw, std::string_view bot_name) {
   // drop_bot_mention keeps a trimmed suffix of the normalised text, which is normalised too:

@@ -4,13 +4,13 @@
 #include <string_view>
 #include <vector>
 
-#include "domain/role.hpp"
+#include "handlers/command_table.hpp"
 
 namespace tannha::handlers {
 
 /// A recognised command: which one, and the rest of the message as typed (NFC, trimmed).
 struct parsed_command {
-  domain::action action;
+  handlers::action action;
   std::string args;       ///< text after the command word on the first line, plus later lines
 };
 
@@ -26,9 +26,6 @@ struct command_parse {
   std::vector<std::string> suggestions;///< canonical names ("dangky") of the closest commands
   std::string text;                   ///< the message without a leading @mention, NFC
 };
-
-/// Canonical command name ("dangky").
-std::string_view command_name(domain::action a);
 
 /// Reads a message: drops a leading "@mention" (up to the first word that starts with '/'),
 /// and Telegram's "/cmd@BotName"; matches the command word folded (case, diacritics, đ,

@@ -1,6 +1,7 @@
 #pragma once
 #include <string>
 
+#include "handlers/command_table.hpp"
 #include "handlers/context.hpp"
 
 namespace tannha::handlers {
@@ -11,6 +12,9 @@ void handle_help(context& ctx, const std::string& args);
 void handle_register(context& ctx, const std::string& args);
 /// An answer to an unfinished /dangky (the missing lines only); false when there is no draft.
 bool handle_draft_answer(context& ctx, const std::string& text);
+/// The unit of the user's unfinished /dangky in this chat, if any (reads only).
+std::optional<std::string> registration_open_unit(services& svc, const std::string& chat_id,
+                                                  const std::string& user_id, domain::instant now);
 /// /hoso #N
 void handle_record(context& ctx, const std::string& args);
 /// /tim chữ
@@ -62,12 +66,8 @@ void handle_overdue(context& ctx, const std::string& args);
 /// /baocao [tuan | thang | quy | nam] [kỳ trước]
 void handle_report(context& ctx, const std::string& args);
 
-/// Replies that a command is not available yet (used while a handler is being built).
-void reply_not_available(context& ctx, domain::action a);
-
-/// Checks the role matrix for an action that does not depend on a request; on refusal replies
-/// with who may do it and returns false.
-bool require(context& ctx, domain::action a);
+/// Replies that the sender may not run the command, naming who may.
+void refuse(context& ctx, action a);
 /// Display name of a member or user id for posts ("Lê Thị Hoa"), falling back to a role label.
 std::string actor_name(context& ctx, const std::string& user_id);
 

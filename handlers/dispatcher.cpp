@@ -1,7 +1,9 @@
 #include "handlers/dispatcher.hpp"
 
 #include "handlers/command_parser.hpp"
+#include "handlers/command_table.hpp"
 #include "handlers/commands.hpp"
+#include "handlers/conversation.hpp"
 #include "handlers/text.hpp"
 #include "log/log.hpp"
 #include "storage/outbox.hpp"
@@ -148,7 +150,6 @@ dispatch_outcome dispatcher::impl::route(context& ctx) {
       return dispatch_outcome::unknown_chat;
     }
     ctx.member = svc.units_repo.member(ctx.unit->id, msg.user_id);
-    remember_name(ctx);
   }
 
   if (msg.kind == message_kind::unsupported) {
@@ -168,7 +169,6 @@ dispatch_outcome dispatcher::impl::route(context& ctx) {
     if (memberships.size() == 1) {
       ctx.unit = svc.unit_by_id(memberships.front().unit_id);
       ctx.member = memberships.front();
-      remember_name(ctx);
     } else if (memberships.size() > 1 && parsed.command) {
       if (auto name = take_unit_prefix(parsed.command->args)) {
         for (const auto& mem : memberships) {
@@ -179,8 +179,7 @@ dispatch_outcome dispatcher::impl::route(context& ctx) {
           }
         }
       }
-      if (!ctx.unit && parsed.command->action != domain::action::giup &&
-          parsed.command->action != domain::action::thamgia) {
+      if (!ctx.unit && spec_of(parsed.command->action).unit != unit_need::none) {
         nlohmann::json units_json = nlohmann::json::array();
         for (std::size_t i = 0; i < memberships.size(); ++i) {
           const auto* u = svc.unit_by_id(memberships[i].unit_id);
@@ -193,18 +192,24 @@ dispatch_outcome dispatcher::impl::route(context& ctx) {
         return dispatch_outcome::processed;
       }
     } else if (memberships.size() > 1) {
-      // A plain-text answer to a form: the draft remembers its unit.
-      if (auto d = svc.drafts.get(msg.chat_id, msg.user_id, ctx.now)) {
-        ctx.unit = svc.unit_by_id(d->unit_id);
+      // A plain-text answer to an open conversation: it remembers its unit.
+      for (const auto& c : conversations()) {
+        auto unit_id = c.open_unit(svc, msg.chat_id, msg.user_id, ctx.now);
+        if (!unit_id) continue;
+        ctx.unit = svc.unit_by_id(*unit_id);
         for (const auto& mem : memberships)
-          if (mem.unit_id == d->unit_id) ctx.member = mem;
+          if (mem.unit_id == *unit_id) ctx.member = mem;
+        break;
       }
     }
   }
 
+  remember_name(ctx);
+
   switch (parsed.how) {
     case command_parse::kind::not_command:
-      if (handle_draft_answer(ctx, parsed.text)) return dispatch_outcome::processed;
+      for (const auto& c : conversations())
+        if (c.take(ctx, parsed.text)) return dispatch_outcome::processed;
       // Telegram groups may deliver chatter not meant for the bot; Zalo only delivers
       // mentions and replies, which deserve an answer.
       if (msg.is_group && msg.platform == "telegram" && msg.reply_to.empty()) return dispatch_outcome::ignored;
@@ -227,37 +232,24 @@ dispatch_outcome dispatcher::impl::route(context& ctx) {
 }
 
 void dispatcher::impl::run_command(context& ctx, const parsed_command& cmd) {
-  using domain::action;
-  // In private chat, a user who belongs to no unit can only ask for help, join or give feedback.
-  if (!ctx.unit && cmd.action != action::giup && cmd.action != action::thamgia && cmd.action != action::phananh) {
+  const auto& spec = spec_of(cmd.action);
+  if (spec.unit == unit_need::required && !ctx.unit) {
+    // In private chat, a user who belongs to no unit can only use the commands that need none.
     ctx.reply(render.render("chua_la_thanh_vien"));
     return;
   }
-  switch (cmd.action) {
-    case action::giup: handle_help(ctx, cmd.args); return;
-    case action::dangky: handle_register(ctx, cmd.args); return;
-    case action::hoso: handle_record(ctx, cmd.args); return;
-    case action::tim: handle_search(ctx, cmd.args); return;
-    case action::xacminh: handle_verify(ctx, cmd.args); return;
-    case action::tuchoi: handle_reject(ctx, cmd.args); return;
-    case action::xeplich: handle_schedule(ctx, cmd.args); return;
-    case action::phancong: handle_assign(ctx, cmd.args); return;
-    case action::tiepnhan: handle_receive(ctx, cmd.args); return;
-    case action::bosung: handle_supplement(ctx, cmd.args); return;
-    case action::cokq: handle_result(ctx, cmd.args); return;
-    case action::datra: handle_return(ctx, cmd.args); return;
-    case action::danhgia: handle_rate(ctx, cmd.args); return;
-    case action::hoan: handle_postpone(ctx, cmd.args); return;
-    case action::huy: handle_cancel(ctx, cmd.args); return;
-    case action::moi: handle_invite(ctx, cmd.args); return;
-    case action::thamgia: handle_join(ctx, cmd.args); return;
-    case action::thanhvien: handle_members(ctx, cmd.args); return;
-    case action::vaitro: handle_role(ctx, cmd.args); return;
-    case action::lich: handle_schedule_view(ctx, cmd.args); return;
-    case action::phananh: handle_feedback(ctx, cmd.args); return;
-    case action::quahan: handle_overdue(ctx, cmd.args); return;
-    case action::baocao: handle_report(ctx, cmd.args); return;
+  if (spec.where == chat_place::private_only && ctx.in_group()) {
+    // Codes and links are only ever taken in private chat, where the sender is sure who sees them.
+    ctx.reply(render.render("chi_nhan_rieng", {{"command", spec.name}, {"has_args", !trim(cmd.args).empty()}}));
+    return;
   }
+  // Whether the sender's role may ever run it; rules that depend on the request (the registrant,
+  // the assigned team) are checked again by the handler once it has the request.
+  if (!domain::allows(spec.who, {ctx.role(), true, true, true})) {
+    refuse(ctx, cmd.action);
+    return;
+  }
+  spec.run(ctx, cmd.args);
 }
 
 }  // namespace tannha::handlers

@@ -237,4 +237,58 @@ parsed_form merge_forms(const parsed_form& earlier, const parsed_form& later) {
   return merged;
 }
 
+void to_json(nlohmann::json& j, const parsed_form& f) {
+  j = nlohmann::json::object();
+  for (const auto& [field, value] : f.values) j[nlohmann::json(field).get<std::string>()] = value;
+}
+
+void from_json(const nlohmann::json& j, parsed_form& f) {
+  f = parsed_form{};
+  if (!j.is_object()) return;
+  for (auto field : all_form_fields) {
+    auto it = j.find(nlohmann::json(field).get<std::string>());
+    if (it != j.end() && it->is_string()) f.values[field] = it->get<std::string>();
+  }
+}
+
+std::string form_problem::fix_label() const {
+  switch (what) {
+    case kind::missing:
+    case kind::lookup: return label;
+    case kind::bad_year: return std::string(field_label(form_field::nam_sinh));
+    case kind::bad_phone: return std::string(field_label(form_field::sdt));
+    case kind::bad_name: return std::string(field_label(form_field::ho_ten));
+    case kind::unknown_label:
+    case kind::stray:
+    case kind::repeated:
+    case kind::wrong_village: return "";
+  }
+  return "";
+}
+
+void to_json(nlohmann::json& j, const form_problem& p) {
+  using k = form_problem::kind;
+  switch (p.what) {
+    case k::missing: j = {{"missing", true}, {"label", p.label}}; return;
+    case k::unknown_label: j = {{"unknown_label", true}, {"typed", p.typed}, {"suggest", p.suggest}}; return;
+    case k::stray: j = {{"stray", true}, {"typed", p.typed}}; return;
+    case k::repeated: j = {{"repeated", true}, {"label", p.label}}; return;
+    case k::bad_name: j = {{"bad_name", true}, {"typed", p.typed}}; return;
+    case k::bad_year: j = {{"bad_year", true}, {"typed", p.typed}}; return;
+    case k::bad_phone: j = {{"bad_phone", true}, {"typed", p.typed}}; return;
+    case k::wrong_village: j = {{"wrong_village", true}, {"own", p.own}}; return;
+    case k::lookup: {
+      // "Không tìm thấy thủ tục …": the label inside a sentence is lower case.
+      j = {{"lookup", true},
+           {"ambiguous", p.ambiguous},
+           {"what", p.label},
+           {"what_lower", to_lower(p.label)},
+           {"typed", p.typed},
+           {"suggestions", p.suggestions},
+           {"choices", p.choices}};
+      return;
+    }
+  }
+}
+
 }  // namespace tannha::handlers

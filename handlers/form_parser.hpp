@@ -4,10 +4,27 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace tannha::handlers {
 
 /// The fields of a registration form (DESIGN §3).
 enum class form_field { ho_ten, nam_sinh, thon, dia_chi, sdt, doi_tuong, thu_tuc, ghi_chu };
+
+/// Stable keys of the fields in a saved draft ("ho_ten", …).
+NLOHMANN_JSON_SERIALIZE_ENUM(form_field, {{form_field::ho_ten, "ho_ten"},
+                                          {form_field::nam_sinh, "nam_sinh"},
+                                          {form_field::thon, "thon"},
+                                          {form_field::dia_chi, "dia_chi"},
+                                          {form_field::sdt, "sdt"},
+                                          {form_field::doi_tuong, "doi_tuong"},
+                                          {form_field::thu_tuc, "thu_tuc"},
+                                          {form_field::ghi_chu, "ghi_chu"}})
+
+/// Every field, in the order of the form.
+inline constexpr form_field all_form_fields[] = {form_field::ho_ten, form_field::nam_sinh, form_field::thon,
+                                                 form_field::dia_chi, form_field::sdt, form_field::doi_tuong,
+                                                 form_field::thu_tuc, form_field::ghi_chu};
 
 /// The Vietnamese label of a field as shown to users ("Họ tên").
 std::string_view field_label(form_field f);
@@ -20,6 +37,33 @@ struct parsed_form {
   std::vector<std::string> stray_lines;       ///< non-empty lines without "label:"
   std::vector<form_field> repeated;           ///< fields given twice with different values
 };
+
+/// A draft is saved as {"ho_ten": "…", …}: the recognised values only (what went wrong was
+/// reported already). Reading skips unknown keys and values that are not strings, so a draft
+/// written by another version never fails to load.
+void to_json(nlohmann::json& j, const parsed_form& f);
+void from_json(const nlohmann::json& j, parsed_form& f);
+
+/// One thing wrong with a registration form, as the reply lists it.
+struct form_problem {
+  enum class kind { missing, unknown_label, stray, repeated, bad_name, bad_year, bad_phone, lookup, wrong_village };
+  kind what = kind::missing;
+  std::string label{};   ///< the field's label (missing, repeated, lookup: "Thôn")
+  std::string typed{};   ///< what was typed (unknown_label, stray, bad_*, lookup)
+  std::string suggest{}; ///< unknown_label: the closest field label, or ""
+  std::string own{};     ///< wrong_village: the village head's own village
+  // lookup: a value not found in the unit's villages or the catalog
+  bool ambiguous = false;
+  std::string suggestions{};  ///< the closest matches, joined
+  std::string choices{};      ///< every choice, joined, when few enough to list
+
+  /// The label of the line that fixes it ("Năm sinh"), or "" when no line does (a stray line).
+  std::string fix_label() const;
+};
+
+/// Template data of a problem: the kind as a true flag ("missing": true) and its details, the
+/// keys templates/dangky_thieu.mustache reads.
+void to_json(nlohmann::json& j, const form_problem& p);
 
 /// Reads "Label: value" lines (also several on one line separated by ';'). Labels fold like
 /// commands ("Họ tên", "ho ten", "HO_TEN", "Họ và tên" all name ho_ten; "SĐT", "Số điện thoại",

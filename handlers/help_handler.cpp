@@ -6,25 +6,20 @@
 namespace tannha::handlers {
 
 namespace {
-constexpr domain::action every_action[] = {
-    domain::action::giup,    domain::action::dangky,  domain::action::xacminh,   domain::action::tuchoi,
-    domain::action::xeplich, domain::action::phancong, domain::action::tiepnhan, domain::action::bosung,
-    domain::action::cokq,    domain::action::datra,   domain::action::danhgia,   domain::action::hoan,
-    domain::action::huy,     domain::action::hoso,    domain::action::lich,      domain::action::quahan,
-    domain::action::tim,     domain::action::baocao,  domain::action::phananh,   domain::action::moi,
-    domain::action::thamgia, domain::action::thanhvien, domain::action::vaitro};
-}  // namespace
 
-bool require(context& ctx, domain::action a) {
-  if (domain::may(a, {ctx.role()})) return true;
-  ctx.reply(ctx.svc.render.render("khong_du_quyen", {{"command", command_name(a)},
-                                                     {"who", domain::who_may(a)},
-                                                     {"member", ctx.member.has_value()}}));
-  return false;
+// One command's usage: its help template, told who may run it (the row's audience).
+std::string help_text(context& ctx, const command_spec& row) {
+  return ctx.svc.render.render("giup_" + std::string(row.name), {{"who", domain::label(row.who)}});
 }
 
-void reply_not_available(context& ctx, domain::action a) {
-  ctx.reply(ctx.svc.render.render("chua_ho_tro", {{"command", command_name(a)}}));
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+}  // namespace
+
+void refuse(context& ctx, action a) {
+  ctx.reply(ctx.svc.render.render("khong_du_quyen", {{"command", command_name(a)},
+                                                     {"who", who_may(a)},
+                                                     {"member", ctx.member.has_value()}}));
 }
 
 std::string actor_name(context& ctx, const std::string& user_id) {
@@ -41,18 +36,20 @@ std::string actor_name(context& ctx, const std::string& user_id) {
 void handle_help(context& ctx, const std::string& args) {
   auto topic = trim(args);
   if (topic.empty()) {
-    nlohmann::json data = {{"unit", ctx.unit ? ctx.unit->name : std::string()},
-                           {"role", ctx.member ? std::string(domain::label(ctx.role())) : std::string()}};
     // What the role may ever do (a village head may /hoso their own requests, a volunteer
-    // /tiepnhan their assigned ones): list those too.
+    // /tiepnhan their assigned ones): list those too, each by the first line of its help.
     domain::actor_context who{ctx.role(), true, true, true};
-    for (auto a : every_action) data["can_" + std::string(command_name(a))] = domain::may(a, who);
-    ctx.reply(ctx.svc.render.render("giup", data));
+    nlohmann::json lines = nlohmann::json::array();
+    for (const auto& row : command_table())
+      if (domain::allows(row.who, who)) lines.push_back(first_line(help_text(ctx, row)));
+    ctx.reply(ctx.svc.render.render("giup", {{"unit", ctx.unit ? ctx.unit->name : std::string()},
+                                             {"role", ctx.member ? std::string(domain::label(ctx.role())) : std::string()},
+                                             {"commands", lines}}));
     return;
   }
   auto parsed = parse_command("/" + topic);
   if (parsed.how == command_parse::kind::command) {
-    ctx.reply(ctx.svc.render.render("giup_" + std::string(command_name(parsed.command->action))));
+    ctx.reply(help_text(ctx, spec_of(parsed.command->action)));
     return;
   }
   nlohmann::json sugg = parsed.suggestions;

@@ -1,6 +1,8 @@
 // The scheduled posts of DESIGN §4 and the texts they share with /quahan and /baocao.
 #include "handlers/job_runner.hpp"
 
+#include "storage/draft_repository.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -384,6 +386,11 @@ job_run_stats job_runner::run_due_jobs(domain::instant now) {
   job_run_stats stats;
   for (const auto& u : impl_->units)
     for (const auto& j : impl_->due_for(u, now)) impl_->run_one(u, j, now, stats);
+  // Unfinished forms past their expiry hold personal data that nobody will complete; reading a
+  // draft never deletes, so this is where they go.
+  storage::write_transaction tx(impl_->db);
+  stats.drafts_removed = storage::draft_repository(impl_->db).remove_expired(now);
+  tx.commit();
   return stats;
 }
 

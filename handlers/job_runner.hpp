@@ -41,6 +41,7 @@ std::string report_text(storage::report_repository& reports, const renderer& ren
 struct job_run_stats {
   int runs = 0;   ///< jobs recorded as run (with or without a post)
   int posts = 0;  ///< messages queued in the outbox
+  int drafts_removed = 0;  ///< expired unfinished forms deleted
 };
 
 /// Settings of the scheduler's posts.

@@ -16,7 +16,6 @@ namespace tannha::handlers {
 
 namespace {
 
-using domain::action;
 using domain::request_state;
 using domain::transition;
 using nlohmann::json;
@@ -153,21 +152,11 @@ bool is_on_team(const context& ctx, const std::string& team) {
   return false;
 }
 
-void refuse(context& ctx, action a) {
-  ctx.reply(ctx.svc.render.render("khong_du_quyen", {{"command", command_name(a)},
-                                                     {"who", domain::who_may(a)},
-                                                     {"member", ctx.member.has_value()}}));
-}
-
 // Finds the request named by the arguments and checks that the sender may act on it; answers
-// and returns nullopt otherwise. Someone who could never do the action is refused before the
-// number is looked at, so strangers learn nothing about which numbers exist.
+// and returns nullopt otherwise. Someone who could never do the action was refused by the
+// dispatcher before the number is looked at, so strangers learn nothing about which exist.
 std::optional<target> load(context& ctx, action a, const std::string& args) {
   auto& svc = ctx.svc;
-  if (!domain::may(a, {ctx.role(), true, true, true})) {
-    refuse(ctx, a);
-    return std::nullopt;
-  }
   auto number = parse_request_number(args);
   if (!number) {
     ctx.reply(svc.render.render("thieu_so_ho_so", {{"command", command_name(a)}}));
@@ -187,7 +176,7 @@ std::optional<target> load(context& ctx, action a, const std::string& args) {
   t.rest = after_number(args);
   domain::actor_context who{ctx.role(), t.r.registered_by == ctx.msg.user_id, is_village_head_of(ctx, t.citizen),
                             is_on_team(ctx, t.r.team)};
-  if (!domain::may(a, who)) {
+  if (!may(a, who)) {
     refuse(ctx, a);
     return std::nullopt;
   }

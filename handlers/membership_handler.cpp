@@ -17,7 +17,6 @@ namespace tannha::handlers {
 
 namespace {
 
-using domain::action;
 using domain::role;
 using nlohmann::json;
 
@@ -29,12 +28,6 @@ constexpr std::string_view code_alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 constexpr std::size_t code_length = 6;
 
 constexpr std::array<role, 4> all_roles{role::lanhdao, role::canbo, role::truongthon, role::tinhnguyen};
-
-constexpr action every_action[] = {
-    action::dangky, action::xacminh,  action::tuchoi,  action::xeplich, action::phancong, action::tiepnhan,
-    action::bosung, action::cokq,     action::datra,   action::danhgia, action::hoan,     action::huy,
-    action::hoso,   action::lich,     action::quahan,  action::tim,     action::baocao,   action::phananh,
-    action::moi,    action::thanhvien, action::vaitro, action::giup};
 
 // JSON null for an empty string, so that a template section on it is plainly skipped.
 json opt(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
@@ -164,8 +157,11 @@ std::string normalize_code(const std::string& args) {
 // The commands a role may use (from the same matrix /giup uses), as "/lich, /tim, …".
 std::string commands_for(role r) {
   std::vector<std::string> out;
-  for (auto a : every_action)
-    if (domain::may(a, {r, true, true, true})) out.push_back("/" + std::string(command_name(a)));
+  // Joining is done; help comes last, as the way to learn the rest.
+  for (const auto& row : command_table())
+    if (row.id != action::giup && row.id != action::thamgia && domain::allows(row.who, {r, true, true, true}))
+      out.push_back("/" + std::string(row.name));
+  out.push_back("/" + std::string(command_name(action::giup)));
   return join(out, ", ");
 }
 
@@ -202,20 +198,12 @@ std::string shown_name(const context& ctx, const storage::member_record& m) {
 
 // A member without a display name (config admins start so) takes the one the platform sends,
 // so that lists and posts can name them. Only called on a successful command.
-void remember_display_name(context& ctx) {
-  if (!ctx.member || !ctx.member->display_name.empty() || ctx.msg.user_name.empty()) return;
-  auto m = *ctx.member;
-  m.display_name = ctx.msg.user_name;
-  ctx.svc.units_repo.put_member(m, ctx.now);
-  ctx.member = m;
-}
 
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
 
 void handle_invite(context& ctx, const std::string& args) {
-  if (!require(ctx, action::moi)) return;
   auto& svc = ctx.svc;
   auto w = words(args);
   auto rp = w.empty() ? role_phrase{} : read_role(w, 0, false);
@@ -257,7 +245,6 @@ void handle_invite(context& ctx, const std::string& args) {
     if (invites.insert(inv)) break;
     if (attempt >= 20) throw std::runtime_error("no free invitation code");
   }
-  remember_display_name(ctx);
   svc.audit.record(ctx.unit->id, ctx.msg.user_id, "invite_created", std::nullopt,
                    std::string(domain::to_string(inv.role)), ctx.now);
   ctx.reply(svc.render.render("moi_xong", {{"code", inv.code},
@@ -273,11 +260,6 @@ void handle_invite(context& ctx, const std::string& args) {
 void handle_join(context& ctx, const std::string& args) {
   auto& svc = ctx.svc;
   const std::string code = normalize_code(args);
-  if (ctx.in_group()) {
-    // The code stays unused: it is only ever taken in private chat, where the sender is sure.
-    ctx.reply(svc.render.render("thamgia_trong_nhom", {{"has_code", !code.empty()}}));
-    return;
-  }
   if (code.empty()) {
     ctx.reply(svc.render.render("thamgia_thieu_ma"));
     return;
@@ -338,7 +320,6 @@ void handle_join(context& ctx, const std::string& args) {
 }
 
 void handle_members(context& ctx, const std::string&) {
-  if (!require(ctx, action::thanhvien)) return;
   auto list = numbered_members(ctx);
   json groups = json::array();
   for (auto r : all_roles) {
@@ -357,12 +338,11 @@ void handle_members(context& ctx, const std::string&) {
   ctx.reply(ctx.svc.render.render("thanhvien_danh_sach", {{"unit", ctx.unit->name},
                                                           {"total", list.size()},
                                                           {"groups", groups},
-                                                          {"can_change", domain::may(action::vaitro, {ctx.role()})},
-                                                          {"can_invite", domain::may(action::moi, {ctx.role()})}}));
+                                                          {"can_change", may(action::vaitro, {ctx.role()})},
+                                                          {"can_invite", may(action::moi, {ctx.role()})}}));
 }
 
 void handle_role(context& ctx, const std::string& args) {
-  if (!require(ctx, action::vaitro)) return;
   auto& svc = ctx.svc;
   auto w = words(args);
 
@@ -487,7 +467,6 @@ void handle_role(context& ctx, const std::string& args) {
     data["village_ignored"] = village_ignored;
     data["commands"] = commands_for(updated.role);
   }
-  remember_display_name(ctx);
   ctx.reply(svc.render.render("vaitro_xong", data));
   if (!ctx.in_group()) ctx.post_group(svc.render.render("vaitro_thong_bao", data));
   if (target.user_id != ctx.msg.user_id) ctx.tell_user(target.user_id, svc.render.render("vaitro_bao_rieng", data));

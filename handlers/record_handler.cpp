@@ -33,10 +33,8 @@ void handle_record(context& ctx, const std::string& args) {
   auto r = svc.requests.by_number(ctx.unit->id, *number);
   domain::actor_context who{ctx.role()};
   if (r) who.is_registrant = r->registered_by == ctx.msg.user_id;
-  if (!domain::may(domain::action::hoso, who)) {
-    ctx.reply(svc.render.render("khong_du_quyen", {{"command", "hoso"},
-                                                   {"who", domain::who_may(domain::action::hoso)},
-                                                   {"member", ctx.member.has_value()}}));
+  if (!may(action::hoso, who)) {
+    refuse(ctx, action::hoso);
     return;
   }
   if (!r) {

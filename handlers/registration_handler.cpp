@@ -14,51 +14,19 @@ namespace {
 
 using nlohmann::json;
 
-constexpr form_field all_fields[] = {form_field::ho_ten,    form_field::nam_sinh, form_field::thon,
-                                     form_field::dia_chi,   form_field::sdt,      form_field::doi_tuong,
-                                     form_field::thu_tuc,   form_field::ghi_chu};
-
-// Stable keys for the draft's JSON.
-std::string_view key_of(form_field f) {
-  switch (f) {
-    case form_field::ho_ten: return "ho_ten";
-    case form_field::nam_sinh: return "nam_sinh";
-    case form_field::thon: return "thon";
-    case form_field::dia_chi: return "dia_chi";
-    case form_field::sdt: return "sdt";
-    case form_field::doi_tuong: return "doi_tuong";
-    case form_field::thu_tuc: return "thu_tuc";
-    case form_field::ghi_chu: return "ghi_chu";
-  }
-  return "";
+form_problem lookup_problem(form_field field, const lookup_miss& miss, const std::vector<std::string>& choices = {}) {
+  return {.what = form_problem::kind::lookup,
+          .label = std::string(field_label(field)),
+          .typed = miss.typed,
+          .ambiguous = miss.ambiguous,
+          .suggestions = join(miss.suggestions, ", "),
+          .choices = choices.size() <= 12 ? join(choices, ", ") : std::string()};
 }
 
-json form_to_json(const parsed_form& f) {
-  json j = json::object();
-  for (const auto& [field, value] : f.values) j[std::string(key_of(field))] = value;
-  return j;
-}
-
-parsed_form form_from_json(const std::string& body) {
-  parsed_form f;
+// A saved draft's form; an unreadable body is an empty form (the user is asked again).
+parsed_form draft_form(const std::string& body) {
   auto j = json::parse(body, nullptr, false);
-  if (!j.is_object()) return f;
-  for (auto field : all_fields) {
-    auto it = j.find(std::string(key_of(field)));
-    if (it != j.end() && it->is_string()) f.values[field] = it->get<std::string>();
-  }
-  return f;
-}
-
-json lookup_problem(std::string_view what, std::string_view what_lower, const lookup_miss& miss,
-                    const std::vector<std::string>& choices = {}) {
-  return {{"lookup", true},
-          {"ambiguous", miss.ambiguous},
-          {"what", what},
-          {"what_lower", what_lower},
-          {"typed", miss.typed},
-          {"suggestions", join(miss.suggestions, ", ")},
-          {"choices", choices.size() <= 12 ? join(choices, ", ") : std::string()}};
+  return j.is_discarded() ? parsed_form{} : j.get<parsed_form>();
 }
 
 // A registration that passed every check.
@@ -67,8 +35,9 @@ struct valid_form {
   const domain::procedure* procedure = nullptr;
 };
 
-// Checks the form; fills `problems` (template data) and returns the valid form when none.
-std::optional<valid_form> validate(context& ctx, const parsed_form& f, json& problems) {
+// Checks the form; fills `problems` and returns the valid form when there is none.
+std::optional<valid_form> validate(context& ctx, const parsed_form& f, std::vector<form_problem>& problems) {
+  using kind = form_problem::kind;
   const auto& unit = *ctx.unit;
   valid_form out;
   out.citizen.unit_id = unit.id;
@@ -76,21 +45,25 @@ std::optional<valid_form> validate(context& ctx, const parsed_form& f, json& pro
     auto it = f.values.find(field);
     return it == f.values.end() ? std::string() : trim(it->second);
   };
-  auto missing = [&](form_field field) { problems.push_back({{"missing", true}, {"label", field_label(field)}}); };
+  auto missing = [&](form_field field) {
+    problems.push_back({.what = kind::missing, .label = std::string(field_label(field))});
+  };
+  auto bad = [&](kind k, const std::string& typed) { problems.push_back({.what = k, .typed = typed}); };
 
   for (std::size_t i = 0; i < f.unknown_labels.size(); ++i) {
     std::string sugg = i < f.label_suggestions.size() ? f.label_suggestions[i] : "";
-    problems.push_back({{"unknown_label", true}, {"typed", f.unknown_labels[i]}, {"suggest", sugg}});
+    problems.push_back({.what = kind::unknown_label, .typed = f.unknown_labels[i], .suggest = sugg});
   }
-  for (const auto& line : f.stray_lines) problems.push_back({{"stray", true}, {"typed", line}});
-  for (auto field : f.repeated) problems.push_back({{"repeated", true}, {"label", field_label(field)}});
+  for (const auto& line : f.stray_lines) bad(kind::stray, line);
+  for (auto field : f.repeated)
+    problems.push_back({.what = kind::repeated, .label = std::string(field_label(field))});
 
   // Họ tên
   auto name = value(form_field::ho_ten);
   if (name.empty()) {
     missing(form_field::ho_ten);
   } else if (fold(name).find_first_of("abcdefghijklmnopqrstuvwxyz") == std::string::npos || name.size() > 200) {
-    problems.push_back({{"bad_name", true}, {"typed", name}});
+    bad(kind::bad_name, name);
   } else {
     out.citizen.full_name = name;
     out.citizen.folded_name = fold(name);
@@ -112,7 +85,7 @@ std::optional<valid_form> validate(context& ctx, const parsed_form& f, json& pro
       }
     }
     int this_year = static_cast<int>(std::chrono::year_month_day{ctx.today()}.year());
-    if (!ok || year < 1900 || year > this_year) problems.push_back({{"bad_year", true}, {"typed", year_text}});
+    if (!ok || year < 1900 || year > this_year) bad(kind::bad_year, year_text);
     else out.citizen.birth_year = year;
   }
 
@@ -125,10 +98,10 @@ std::optional<valid_form> validate(context& ctx, const parsed_form& f, json& pro
     missing(form_field::thon);
   } else if (auto v = catalog::find_village(village_text, unit.villages)) {
     if (!own_village.empty() && fold(*v.value) != fold(own_village))
-      problems.push_back({{"wrong_village", true}, {"own", own_village}});
+      problems.push_back({.what = kind::wrong_village, .own = own_village});
     else out.citizen.village = *v.value;
   } else {
-    problems.push_back(lookup_problem("Thôn", "thôn", v.miss, unit.villages));
+    problems.push_back(lookup_problem(form_field::thon, v.miss, unit.villages));
   }
 
   // Địa chỉ: the team needs to find the house.
@@ -140,7 +113,7 @@ std::optional<valid_form> validate(context& ctx, const parsed_form& f, json& pro
   auto phone = value(form_field::sdt);
   if (!phone.empty()) {
     auto normalized = domain::normalize_phone(phone);
-    if (!domain::is_valid_phone(normalized)) problems.push_back({{"bad_phone", true}, {"typed", phone}});
+    if (!domain::is_valid_phone(normalized)) bad(kind::bad_phone, phone);
     else out.citizen.phone = normalized;
   }
 
@@ -151,7 +124,7 @@ std::optional<valid_form> validate(context& ctx, const parsed_form& f, json& pro
   } else if (auto c = ctx.svc.procedures.find_categories(categories)) {
     out.citizen.categories = join(*c.value, ";");
   } else {
-    problems.push_back(lookup_problem("Đối tượng", "đối tượng", c.miss));
+    problems.push_back(lookup_problem(form_field::doi_tuong, c.miss));
   }
 
   // Thủ tục
@@ -161,7 +134,7 @@ std::optional<valid_form> validate(context& ctx, const parsed_form& f, json& pro
   } else if (auto p = ctx.svc.procedures.find_procedure(proc)) {
     out.procedure = *p.value;
   } else {
-    problems.push_back(lookup_problem("Thủ tục", "thủ tục", p.miss));
+    problems.push_back(lookup_problem(form_field::thu_tuc, p.miss));
   }
 
   out.citizen.notes = value(form_field::ghi_chu);
@@ -170,19 +143,10 @@ std::optional<valid_form> validate(context& ctx, const parsed_form& f, json& pro
 }
 
 // Example lines for what is missing, so the answer can be copied and filled in.
-json example_lines(const json& problems) {
+json example_lines(const std::vector<form_problem>& problems) {
   json out = json::array();
-  for (const auto& p : problems) {
-    if (p.contains("missing") || p.contains("bad_year") || p.contains("bad_phone") || p.contains("lookup") ||
-        p.contains("bad_name")) {
-      std::string label = p.contains("label") ? p["label"].get<std::string>()
-                          : p.contains("bad_year") ? "Năm sinh"
-                          : p.contains("bad_phone") ? "SĐT"
-                          : p.contains("bad_name") ? "Họ tên"
-                          : p["what"].get<std::string>();
-      out.push_back(label + ": …");
-    }
-  }
+  for (const auto& p : problems)
+    if (auto label = p.fix_label(); !label.empty()) out.push_back(label + ": …");
   if (out.empty()) out.push_back("Họ tên: …");
   return out;
 }
@@ -192,11 +156,10 @@ std::string format_visit(context& ctx, domain::day d) {
   return domain::format_weekday_date(d);
 }
 
-void answer_problems(context& ctx, const parsed_form& form, const json& problems) {
-  json have = json::array();
-  for (auto field : all_fields)
-    if (form.values.count(field)) have.push_back(std::string(field_label(field)));
-  std::vector<std::string> have_list = have;
+void answer_problems(context& ctx, const parsed_form& form, const std::vector<form_problem>& problems) {
+  std::vector<std::string> have_list;
+  for (auto field : all_form_fields)
+    if (form.values.count(field)) have_list.emplace_back(field_label(field));
   ctx.reply(ctx.svc.render.render("dangky_thieu", {{"problems", problems},
                                                    {"have_any", !have_list.empty()},
                                                    {"have", join(have_list, ", ")},
@@ -210,7 +173,7 @@ void keep_draft(context& ctx, const parsed_form& form) {
   d.user_id = ctx.msg.user_id;
   d.unit_id = ctx.unit->id;
   d.kind = "dangky";
-  d.body = form_to_json(form).dump();
+  d.body = json(form).dump();
   d.expires_at = ctx.now + std::chrono::minutes{ctx.svc.draft_ttl_minutes};
   ctx.svc.drafts.put(d);
 }
@@ -289,7 +252,7 @@ void register_valid(context& ctx, valid_form& v) {
 
 // Validates a (merged) form and either registers it or keeps it as a draft.
 void process_form(context& ctx, const parsed_form& form) {
-  json problems = json::array();
+  std::vector<form_problem> problems;
   auto valid = validate(ctx, form, problems);
   if (!valid) {
     // Only recognised fields are kept for the next answer.
@@ -305,13 +268,12 @@ void process_form(context& ctx, const parsed_form& form) {
 }  // namespace
 
 void handle_register(context& ctx, const std::string& args) {
-  if (!require(ctx, domain::action::dangky)) return;
   auto form = parse_form(args);
   bool empty = form.values.empty() && form.unknown_labels.empty() && form.stray_lines.empty();
   if (empty) {
     // "/dangky" alone: continue a draft if there is one, else show the form to fill.
     if (auto d = ctx.svc.drafts.get(ctx.msg.chat_id, ctx.msg.user_id, ctx.now)) {
-      process_form(ctx, form_from_json(d->body));
+      process_form(ctx, draft_form(d->body));
       return;
     }
     // Start an empty draft: people on phones often send the lines one message at a time.
@@ -324,14 +286,20 @@ void handle_register(context& ctx, const std::string& args) {
   process_form(ctx, form);
 }
 
+std::optional<std::string> registration_open_unit(services& svc, const std::string& chat_id,
+                                                  const std::string& user_id, domain::instant now) {
+  if (auto d = svc.drafts.get(chat_id, user_id, now)) return d->unit_id;
+  return std::nullopt;
+}
+
 bool handle_draft_answer(context& ctx, const std::string& text) {
   if (!ctx.unit) return false;
   auto d = ctx.svc.drafts.get(ctx.msg.chat_id, ctx.msg.user_id, ctx.now);
   if (!d || d->unit_id != ctx.unit->id) return false;
-  if (!domain::may(domain::action::dangky, {ctx.role()})) return false;
+  if (!may(action::dangky, {ctx.role()})) return false;
   auto answer = parse_form(text);
   if (answer.values.empty() && answer.unknown_labels.empty()) return false;
-  auto merged = merge_forms(form_from_json(d->body), answer);
+  auto merged = merge_forms(draft_form(d->body), answer);
   process_form(ctx, merged);
   return true;
 }

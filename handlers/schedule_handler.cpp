@@ -115,7 +115,6 @@ std::optional<domain::day> next_busy_day(context& ctx, const period& p) {
 }  // namespace
 
 void handle_schedule_view(context& ctx, const std::string& args) {
-  if (!require(ctx, domain::action::lich)) return;
   auto& svc = ctx.svc;
   const auto today = ctx.today();
   auto p = parse_period(args, today);

@@ -10,7 +10,6 @@ constexpr int max_results = 10;
 }
 
 void handle_search(context& ctx, const std::string& args) {
-  if (!require(ctx, domain::action::tim)) return;
   auto& svc = ctx.svc;
   auto query = trim(args);
   if (query.empty()) {

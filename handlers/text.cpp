@@ -132,6 +132,13 @@ std::string to_nfc(std::string_view s) {
   return trim(mapped);
 }
 
+std::string to_lower(std::string_view s) {
+  const std::string valid = to_valid_utf8(s);
+  std::string mapped;
+  if (!map_utf8(valid, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD, mapped)) return valid;
+  return mapped;
+}
+
 std::string fold(std::string_view s) {
   const std::string valid = to_valid_utf8(s);
   std::string mapped;

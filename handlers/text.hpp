@@ -10,6 +10,9 @@ namespace tannha::handlers {
 /// surrounding whitespace trimmed and runs of inner spaces kept as typed.
 std::string to_nfc(std::string_view s);
 
+/// Lower-case copy of UTF-8 text that keeps its diacritics, NFC ("Thủ Tục" -> "thủ tục").
+std::string to_lower(std::string_view s);
+
 /// Folded text for matching: NFC/NFD-insensitive, lower case, Vietnamese diacritics removed,
 /// 'đ'/'Đ' -> 'd', runs of whitespace collapsed to one space, trimmed.
 /// fold("Đăng Ký") == "dang ky".

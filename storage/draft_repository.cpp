@@ -8,14 +8,10 @@ std::int64_t secs(domain::instant t) { return t.time_since_epoch().count(); }
 
 std::optional<draft_record> draft_repository::get(const std::string& chat_id, const std::string& user_id,
                                                   domain::instant now) {
-  {
-    auto del = db_.prepared("DELETE FROM drafts WHERE expires_at <= :now");
-    del->bind(":now", secs(now));
-    del->exec();
-  }
-  auto q = db_.prepared("SELECT * FROM drafts WHERE chat_id = :c AND user_id = :u");
+  auto q = db_.prepared("SELECT * FROM drafts WHERE chat_id = :c AND user_id = :u AND expires_at > :now");
   q->bind(":c", chat_id);
   q->bind(":u", user_id);
+  q->bind(":now", secs(now));
   if (!q->executeStep()) return std::nullopt;
   draft_record d;
   d.chat_id = chat_id;
@@ -46,6 +42,12 @@ void draft_repository::remove(const std::string& chat_id, const std::string& use
   q->bind(":c", chat_id);
   q->bind(":u", user_id);
   q->exec();
+}
+
+int draft_repository::remove_expired(domain::instant now) {
+  auto q = db_.prepared("DELETE FROM drafts WHERE expires_at <= :now");
+  q->bind(":now", secs(now));
+  return q->exec();
 }
 
 }  // namespace tannha::storage

@@ -22,12 +22,15 @@ class draft_repository {
  public:
   explicit draft_repository(database& db) : db_(db) {}
 
-  /// The unexpired draft of this user in this chat, if any (expired ones are deleted).
+  /// The unexpired draft of this user in this chat, if any (reads only: expired drafts are
+  /// deleted by remove_expired(), run by the scheduler).
   std::optional<draft_record> get(const std::string& chat_id, const std::string& user_id, domain::instant now);
   /// Creates or replaces.
   void put(const draft_record& d);
   /// Removes.
   void remove(const std::string& chat_id, const std::string& user_id);
+  /// Deletes every draft expired at `now` (personal data nobody will finish); the count.
+  int remove_expired(domain::instant now);
 
  private:
   database& db_;

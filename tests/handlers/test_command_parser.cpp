@@ -9,7 +9,7 @@
 #include "test_support.hpp"
 
 using namespace tannha::handlers;
-using tannha::domain::action;
+using tannha::handlers::action;
 
 namespace {
 

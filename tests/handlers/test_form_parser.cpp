@@ -27,7 +27,7 @@ bool clean(const parsed_form& f) {
 TEST_CASE("parse_form: the fixture registration reads every field") {
   const auto p = parse_command(fixture_register_text);
   REQUIRE(p.how == command_parse::kind::command);
-  REQUIRE(p.command->action == tannha::domain::action::dangky);
+  REQUIRE(p.command->action == tannha::handlers::action::dangky);
   const auto f = parse_form(p.command->args);
   CHECK(clean(f));
   CHECK(f.values.size() == 8);

@@ -300,3 +300,16 @@ TEST_CASE("jobs: a post longer than the platform's limit in the options is queue
   CHECK(posts_with_limit(4096) == 1);
   CHECK(posts_with_limit(60) > 1);
 }
+
+TEST_CASE("jobs: the scheduler deletes unfinished forms once they expire, and only then") {
+  jobs_fixture f;
+  f.priv("admin-1", "/dangky\nHọ tên: Nguyễn Văn Tư", local(2026, 11, 25, 9));  // Wednesday 09:00
+  f.take();
+  auto drafts = [&] { return f.db().db().execAndGet("SELECT COUNT(*) FROM drafts").getInt64(); };
+  REQUIRE(drafts() == 1);
+  CHECK(f.runner->run_due_jobs(local(2026, 11, 25, 10)).drafts_removed == 0);
+  CHECK(drafts() == 1);
+  // The default lifetime of a draft is a day.
+  CHECK(f.runner->run_due_jobs(local(2026, 11, 26, 10)).drafts_removed == 1);
+  CHECK(drafts() == 0);
+}

@@ -1,7 +1,7 @@
 // The role matrix of DESIGN §3, run over the dispatcher: every request command as every kind of
 // actor, each on a request in a state where the command is legal, so that the only reason for a
 // refusal is who sent it. The expected matrix is written out here from DESIGN §3, not taken
-// from domain::may.
+// from handlers::may.
 #include <doctest/doctest.h>
 
 #include <array>
@@ -95,7 +95,7 @@ struct matrix_fixture : test::dispatch_fixture {
 };
 
 struct row {
-  domain::action action;
+  handlers::action action;
   const char* command;              ///< with valid arguments
   domain::request_state state;      ///< a state where the command is legal
   std::array<bool, 7> allowed;      ///< in the order of every_actor
@@ -109,18 +109,18 @@ constexpr bool N = false;
 // DESIGN §3: who may do what, for the commands that act on one request.
 const row matrix[] = {
     //                                                            ld cb own oth tnvA tnvO str
-    {domain::action::xacminh, "/xacminh #1", rs::registered, {Y, Y, N, N, N, N, N}},
-    {domain::action::tuchoi, "/tuchoi #1 không thuộc diện", rs::registered, {Y, Y, N, N, N, N, N}},
-    {domain::action::xeplich, "/xeplich #1", rs::registered, {Y, Y, N, N, N, N, N}},
-    {domain::action::phancong, "/phancong #1 @Bình", rs::registered, {Y, Y, N, N, N, N, N}},
-    {domain::action::tiepnhan, "/tiepnhan #1", rs::scheduled, {Y, Y, N, N, Y, N, N}},
-    {domain::action::bosung, "/bosung #1 bản sao CCCD", rs::scheduled, {Y, Y, N, N, N, N, N}},
-    {domain::action::cokq, "/cokq #1", rs::processing, {Y, Y, N, N, N, N, N}},
-    {domain::action::datra, "/datra #1 bưu điện", rs::result_ready, {Y, Y, Y, N, N, N, N}},
-    {domain::action::danhgia, "/danhgia #1 5", rs::returned, {Y, Y, Y, Y, N, N, N}},
-    {domain::action::hoan, "/hoan #1 người dân đi viện", rs::scheduled, {Y, Y, Y, N, N, N, N}},
-    {domain::action::huy, "/huy #1 người dân tự đến Trung tâm", rs::registered, {Y, Y, Y, N, N, N, N}},
-    {domain::action::hoso, "/hoso #1", rs::registered, {Y, Y, Y, N, N, N, N}, false},
+    {handlers::action::xacminh, "/xacminh #1", rs::registered, {Y, Y, N, N, N, N, N}},
+    {handlers::action::tuchoi, "/tuchoi #1 không thuộc diện", rs::registered, {Y, Y, N, N, N, N, N}},
+    {handlers::action::xeplich, "/xeplich #1", rs::registered, {Y, Y, N, N, N, N, N}},
+    {handlers::action::phancong, "/phancong #1 @Bình", rs::registered, {Y, Y, N, N, N, N, N}},
+    {handlers::action::tiepnhan, "/tiepnhan #1", rs::scheduled, {Y, Y, N, N, Y, N, N}},
+    {handlers::action::bosung, "/bosung #1 bản sao CCCD", rs::scheduled, {Y, Y, N, N, N, N, N}},
+    {handlers::action::cokq, "/cokq #1", rs::processing, {Y, Y, N, N, N, N, N}},
+    {handlers::action::datra, "/datra #1 bưu điện", rs::result_ready, {Y, Y, Y, N, N, N, N}},
+    {handlers::action::danhgia, "/danhgia #1 5", rs::returned, {Y, Y, Y, Y, N, N, N}},
+    {handlers::action::hoan, "/hoan #1 người dân đi viện", rs::scheduled, {Y, Y, Y, N, N, N, N}},
+    {handlers::action::huy, "/huy #1 người dân tự đến Trung tâm", rs::registered, {Y, Y, Y, N, N, N, N}},
+    {handlers::action::hoso, "/hoso #1", rs::registered, {Y, Y, Y, N, N, N, N}, false},
 };
 
 }  // namespace
@@ -142,7 +142,7 @@ TEST_CASE("permissions: every request command as every role is allowed or refuse
         CHECK(has(text, "#1"));
       } else {
         // The refusal names who may do it, and nothing changed.
-        CHECK(has(text, std::string(domain::who_may(r.action))));
+        CHECK(has(text, std::string(handlers::who_may(r.action))));
         CHECK(has(text, "/" + std::string(handlers::command_name(r.action))));
         CHECK(f.events() == before);
         CHECK(f.req().state == r.state);
