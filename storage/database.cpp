@@ -147,6 +147,22 @@ int database::schema_version() {
   return db_.execAndGet("PRAGMA user_version").getInt();
 }
 
+int database::latest_version() {
+  int v = 0;
+  for (const auto& m : sorted_migrations()) v = std::max(v, m.version);
+  return v;
+}
+
+std::string database::integrity_check() {
+  SQLite::Statement q(db_, "PRAGMA integrity_check(5)");
+  std::string out;
+  while (q.executeStep()) {
+    if (!out.empty()) out += "; ";
+    out += q.getColumn(0).getString();
+  }
+  return out;
+}
+
 int database::migrate() {
   int current = schema_version();
   int applied = 0;

@@ -45,6 +45,10 @@ class database {
   int migrate();
   /// PRAGMA user_version.
   int schema_version();
+  /// The newest migration built into this binary (what schema_version() is once migrated).
+  static int latest_version();
+  /// PRAGMA integrity_check's answer ("ok" when sound; otherwise its first lines).
+  std::string integrity_check();
   /// True when a trivial query answers (for /healthz).
   bool healthy() noexcept;
   /// Copies a consistent snapshot to the file `out` while writers go on (SQLite's online

@@ -213,6 +213,12 @@ std::int64_t outbox::dead_count() {
   return q->executeStep() ? q->getColumn(0).getInt64() : 0;
 }
 
+std::optional<domain::instant> outbox::oldest_pending() {
+  auto q = db_.prepared("SELECT MIN(created_at) FROM outbox WHERE state = 'pending'");
+  if (!q->executeStep() || q->getColumn(0).isNull()) return std::nullopt;
+  return domain::instant{std::chrono::seconds{q->getColumn(0).getInt64()}};
+}
+
 std::optional<outbox_row> outbox::get(std::int64_t id) {
   auto q = db_.prepared("SELECT * FROM outbox WHERE id = :id");
   q->bind(":id", static_cast<std::int64_t>(id));

@@ -96,6 +96,8 @@ class outbox {
   std::int64_t pending_count();
   /// Dead rows now; cheap (a partial index), for /metrics.
   std::int64_t dead_count();
+  /// When the oldest pending row was queued, if any (for `tannha doctor`).
+  std::optional<domain::instant> oldest_pending();
   /// Rows in a state, newest first (for the CLI).
   std::vector<outbox_row> list(const std::string& state, int limit);
   /// One row by id.

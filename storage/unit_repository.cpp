@@ -22,20 +22,35 @@ member_record read_member(SQLite::Statement& q) {
 void unit_repository::sync_config(const std::vector<domain::unit>& units, domain::instant now) {
   write_transaction tx(db_);
   for (const auto& u : units) {
-    // chat_id is unique: free it first in case two units swapped their groups in the config.
-    {
-      auto q = db_.prepared("UPDATE units SET chat_id = '~' || id WHERE chat_id = :chat AND id <> :id");
-      q->bind(":chat", u.chat_id);
+    if (u.chat_id.empty()) {
+      // No group in the config: keep one connected by /ketnoi, else none ('~' || id).
+      auto q = db_.prepared(
+          "INSERT INTO units(id, name, chat_id, group_source) VALUES(:id, :name, '~' || :id, 'none') "
+          "ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+          "chat_id = CASE WHEN units.group_source = 'ketnoi' THEN units.chat_id ELSE '~' || units.id END, "
+          "group_source = CASE WHEN units.group_source = 'ketnoi' THEN 'ketnoi' ELSE 'none' END");
       q->bind(":id", u.id);
+      q->bind(":name", u.name);
+      q->exec();
+    } else {
+      // chat_id is unique: free it first in case two units swapped their groups in the config.
+      {
+        auto q = db_.prepared(
+            "UPDATE units SET chat_id = '~' || id, group_source = 'none' WHERE chat_id = :chat AND id <> :id");
+        q->bind(":chat", u.chat_id);
+        q->bind(":id", u.id);
+        q->exec();
+      }
+      auto q = db_.prepared(
+          "INSERT INTO units(id, name, chat_id, group_source) VALUES(:id, :name, :chat, 'config') "
+          "ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+          "chat_id = CASE WHEN units.group_source = 'ketnoi' THEN units.chat_id ELSE excluded.chat_id END, "
+          "group_source = CASE WHEN units.group_source = 'ketnoi' THEN 'ketnoi' ELSE 'config' END");
+      q->bind(":id", u.id);
+      q->bind(":name", u.name);
+      q->bind(":chat", u.chat_id);
       q->exec();
     }
-    auto q = db_.prepared(
-        "INSERT INTO units(id, name, chat_id) VALUES(:id, :name, :chat) "
-        "ON CONFLICT(id) DO UPDATE SET name = excluded.name, chat_id = excluded.chat_id");
-    q->bind(":id", u.id);
-    q->bind(":name", u.name);
-    q->bind(":chat", u.chat_id);
-    q->exec();
     for (const auto& v : u.villages) {
       auto qv = db_.prepared("INSERT OR IGNORE INTO villages(unit_id, name) VALUES(:u, :n)");
       qv->bind(":u", u.id);
@@ -141,6 +156,48 @@ std::vector<member_record> unit_repository::members(const std::string& unit_id) 
   std::vector<member_record> out;
   while (q->executeStep()) out.push_back(read_member(*q));
   return out;
+}
+
+std::optional<std::string> unit_repository::stored_group(const std::string& unit_id) {
+  auto q = db_.prepared("SELECT chat_id FROM units WHERE id = :u");
+  q->bind(":u", unit_id);
+  if (!q->executeStep()) return std::nullopt;
+  auto chat = q->getColumn(0).getString();
+  return chat.starts_with('~') ? std::string() : chat;
+}
+
+std::string unit_repository::group_source(const std::string& unit_id) {
+  auto q = db_.prepared("SELECT chat_id, group_source FROM units WHERE id = :u");
+  q->bind(":u", unit_id);
+  if (!q->executeStep()) return {};
+  if (q->getColumn(0).getString().starts_with('~')) return "none";
+  return q->getColumn(1).getString();
+}
+
+std::optional<std::string> unit_repository::unit_of_group(const std::string& chat_id) {
+  if (chat_id.empty() || chat_id.starts_with('~')) return std::nullopt;
+  auto q = db_.prepared("SELECT id FROM units WHERE chat_id = :chat");
+  q->bind(":chat", chat_id);
+  if (!q->executeStep()) return std::nullopt;
+  return q->getColumn(0).getString();
+}
+
+void unit_repository::connect_group(const std::string& unit_id, const std::string& chat_id, const std::string& by,
+                                    domain::instant now) {
+  auto q = db_.prepared(
+      "UPDATE units SET chat_id = :chat, group_source = 'ketnoi', group_set_by = :by, group_set_at = :now "
+      "WHERE id = :u");
+  q->bind(":chat", chat_id);
+  q->bind(":by", by);
+  q->bind(":now", secs(now));
+  q->bind(":u", unit_id);
+  q->exec();
+}
+
+bool unit_repository::has_leader(const std::string& unit_id) {
+  auto q = db_.prepared("SELECT 1 FROM members WHERE unit_id = :u AND role = 'lanhdao' LIMIT 1");
+  q->bind(":u", unit_id);
+  return q->executeStep();
 }
 
 std::int64_t unit_repository::take_request_number(const std::string& unit_id) {
