@@ -14,6 +14,7 @@ struct context;
 enum class action {
   giup, dangky, xacminh, tuchoi, xeplich, phancong, tiepnhan, bosung, cokq, datra, danhgia,
   hoan, huy, hoso, lich, quahan, tim, baocao, phananh, moi, thamgia, thanhvien, vaitro,
+  id, batdau, ketnoi,
 };
 
 /// Whether a command works on a unit, and what the dispatcher does when it cannot tell which.
@@ -27,6 +28,7 @@ enum class unit_need {
 enum class chat_place {
   anywhere,      ///< group or private chat
   private_only,  ///< private chat only (codes, links): in a group the sender is told to write privately
+  group_only,    ///< in a group only (/ketnoi): in private chat the sender is told where to type it
 };
 
 /// A command's handler: the context and the arguments after the command word.
@@ -41,6 +43,9 @@ struct command_spec {
   unit_need unit;
   chat_place where;
   command_fn run;
+  /// Also served in a group no unit uses yet (/id, /ketnoi), where every other message gets
+  /// the one-time "this group is not set up" answer.
+  bool in_unknown_group = false;
 };
 
 /// Every command, in `action` order.

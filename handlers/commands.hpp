@@ -66,6 +66,14 @@ void handle_overdue(context& ctx, const std::string& args);
 /// /baocao [tuan | thang | quy | nam] [kỳ trước]
 void handle_report(context& ctx, const std::string& args);
 
+// Setting up without ids (handlers/setup_handler.cpp).
+/// /id: the sender's and the chat's platform ids
+void handle_id(context& ctx, const std::string& args);
+/// /batdau MÃ (private chat): the first leader of a unit without one claims it
+void handle_claim(context& ctx, const std::string& args);
+/// /ketnoi (in a group, leaders): this group becomes the unit's group
+void handle_connect(context& ctx, const std::string& args);
+
 /// Replies that the sender may not run the command, naming who may.
 void refuse(context& ctx, action a);
 /// Display name of a member or user id for posts ("Lê Thị Hoa"), falling back to a role label.

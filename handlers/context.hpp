@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,8 @@ struct services {
   storage::feedback_repository feedback;
   storage::invite_repository invites;
   storage::report_repository reports;
+  /// Hex digest of a claim code (SHA-256, given by bot/); empty: claiming is unavailable.
+  std::function<std::string(std::string_view)> code_hash;
 
   /// The configured unit with this id or group chat, if any.
   const domain::unit* unit_by_id(const std::string& id) const;
@@ -51,6 +54,9 @@ struct context {
   const domain::unit* unit = nullptr;            ///< the unit this message concerns
   std::optional<storage::member_record> member;  ///< the sender's membership in that unit
   std::vector<outgoing_message> out;
+  /// A unit's new group (/ketnoi): unit id and chat id, applied to the dispatcher's units once
+  /// the update is kept.
+  std::optional<std::pair<std::string, std::string>> group_change;
 
   domain::role role() const { return member ? member->role : domain::role::none; }
   bool in_group() const { return msg.is_group; }
@@ -60,7 +66,7 @@ struct context {
 
   /// Queues a reply in the chat the message came from.
   void reply(std::string text) { out.push_back({msg.chat_id, std::move(text)}); }
-  /// Queues a post in the unit's group.
+  /// Queues a post in the unit's group (dropped by the dispatcher when the unit has none).
   void post_group(std::string text) {
     if (unit) out.push_back({unit->chat_id, std::move(text)});
   }

@@ -52,9 +52,14 @@ struct dispatcher::impl {
         options(std::move(o)),
         svc{d, storage::unit_repository(d), storage::citizen_repository(d), storage::request_repository(d),
             storage::draft_repository(d), storage::audit_log(d), render, procedures, units, options.draft_ttl_minutes,
-            storage::feedback_repository(d), storage::invite_repository(d), storage::report_repository(d)},
+            storage::feedback_repository(d), storage::invite_repository(d), storage::report_repository(d),
+            options.code_hash},
         outbox(d, [n = options.max_text_units](std::string_view text) { return split_by_utf16(text, n); }),
-        updates(d) {}
+        updates(d) {
+    // The group a unit uses is the stored one: /ketnoi may have set it since the config was read.
+    for (auto& unit : units)
+      if (auto g = svc.units_repo.stored_group(unit.id)) unit.chat_id = *g;
+  }
 
   /// One update inside the caller's write transaction, in a savepoint of its own.
   dispatch_outcome handle_one(const incoming_message& msg, domain::instant now);
@@ -108,8 +113,21 @@ dispatch_outcome dispatcher::impl::handle_one(const incoming_message& msg, domai
     }
     context ctx{svc, msg, now, nullptr, std::nullopt, {}};
     auto outcome = route(ctx);
-    for (const auto& o : ctx.out) outbox.enqueue(o.chat_id, o.text, now);
+    int nowhere = 0;
+    for (const auto& o : ctx.out) {
+      // A post for a unit that has no group yet has nowhere to go.
+      if (o.chat_id.empty()) {
+        ++nowhere;
+        continue;
+      }
+      outbox.enqueue(o.chat_id, o.text, now);
+    }
     sp.release();
+    if (nowhere > 0) log::log_warn("posts_without_group", {{"count", nowhere}});
+    if (ctx.group_change) {
+      for (auto& u : units)
+        if (u.id == ctx.group_change->first) u.chat_id = ctx.group_change->second;
+    }
     return outcome;
   } catch (const SQLite::Exception& e) {
     if (storage::is_transient(e)) throw;
@@ -145,11 +163,16 @@ dispatch_outcome dispatcher::impl::route(context& ctx) {
   std::string unit_hint;
   if (msg.is_group) {
     ctx.unit = svc.unit_by_chat(msg.chat_id);
-    if (!ctx.unit) {
-      if (updates.record_unknown_chat(msg.chat_id, ctx.now)) ctx.reply(render.render("nhom_chua_cai_dat"));
-      return dispatch_outcome::unknown_chat;
+    if (ctx.unit) {
+      ctx.member = svc.units_repo.member(ctx.unit->id, msg.user_id);
+    } else {
+      // A group no unit uses yet: only the commands that set one up (/id, /ketnoi) are served.
+      auto early = msg.kind == message_kind::unsupported ? command_parse{} : parse_command(msg.text, options.bot_name);
+      if (early.how != command_parse::kind::command || !spec_of(early.command->action).in_unknown_group) {
+        if (updates.record_unknown_chat(msg.chat_id, ctx.now)) ctx.reply(render.render("nhom_chua_cai_dat"));
+        return dispatch_outcome::unknown_chat;
+      }
     }
-    ctx.member = svc.units_repo.member(ctx.unit->id, msg.user_id);
   }
 
   if (msg.kind == message_kind::unsupported) {
@@ -164,7 +187,8 @@ dispatch_outcome dispatcher::impl::route(context& ctx) {
     return dispatch_outcome::processed;
   }
 
-  if (!msg.is_group) {
+  // In private chat, and in a group no unit uses yet, the unit is the sender's own.
+  if (!ctx.unit) {
     auto memberships = svc.units_repo.memberships(msg.user_id);
     if (memberships.size() == 1) {
       ctx.unit = svc.unit_by_id(memberships.front().unit_id);
@@ -241,6 +265,10 @@ void dispatcher::impl::run_command(context& ctx, const parsed_command& cmd) {
   if (spec.where == chat_place::private_only && ctx.in_group()) {
     // Codes and links are only ever taken in private chat, where the sender is sure who sees them.
     ctx.reply(render.render("chi_nhan_rieng", {{"command", spec.name}, {"has_args", !trim(cmd.args).empty()}}));
+    return;
+  }
+  if (spec.where == chat_place::group_only && !ctx.in_group()) {
+    ctx.reply(render.render("chi_trong_nhom", {{"command", spec.name}}));
     return;
   }
   // Whether the sender's role may ever run it; rules that depend on the request (the registrant,

@@ -22,6 +22,9 @@ struct dispatcher_options {
   /// Longest text of one platform message, in UTF-16 units (Zalo 2000, Telegram 4096): longer
   /// replies are queued as several messages, cut on line breaks, in order. 0: never split.
   std::size_t max_text_units = 2000;
+  /// Hex digest of a claim code (/batdau), as `tannha claim` stored it (bot/ gives SHA-256).
+  /// Unset: /batdau answers with the apology for a fault.
+  std::function<std::string(std::string_view)> code_hash;
 };
 
 /// The one way an update reaches the bot's logic: in one write transaction it records the
@@ -44,6 +47,8 @@ class dispatcher {
   /// that cannot be written throws, and then none of them was kept.
   std::vector<dispatch_outcome> handle_batch(std::span<const incoming_message* const> msgs, domain::instant now);
 
+  /// The units, each with its effective group (the stored one, e.g. set by /ketnoi; chat_id
+  /// empty when the unit has none yet).
   const std::vector<domain::unit>& units() const;
   /// Called with the action of every recognised command (for metrics).
   void on_command(std::function<void(std::string_view)> f);

@@ -305,6 +305,7 @@ struct job_runner::impl {
   storage::report_repository reports;
   storage::unit_repository members;
   storage::outbox outbox;
+  int last_without_group = 0;  // logged when it changes, not at every tick
 
   impl(storage::database& d, std::vector<domain::unit> u, std::size_t max_text_units)
       : db(d),
@@ -384,8 +385,22 @@ job_runner::~job_runner() = default;
 
 job_run_stats job_runner::run_due_jobs(domain::instant now) {
   job_run_stats stats;
-  for (const auto& u : impl_->units)
+  int without_group = 0;
+  for (auto& u : impl_->units) {
+    // The group is read at each run: a leader may have connected one (/ketnoi) since start.
+    if (auto g = impl_->members.stored_group(u.id)) u.chat_id = *g;
+    if (u.chat_id.empty()) {
+      // Nowhere to post: the unit's jobs wait (unrecorded) until it has a group.
+      ++without_group;
+      continue;
+    }
     for (const auto& j : impl_->due_for(u, now)) impl_->run_one(u, j, now, stats);
+  }
+  stats.units_without_group = without_group;
+  if (without_group != impl_->last_without_group) {
+    log::log_warn("units_without_group", {{"count", without_group}});
+    impl_->last_without_group = without_group;
+  }
   // Unfinished forms past their expiry hold personal data that nobody will complete; reading a
   // draft never deletes, so this is where they go.
   storage::write_transaction tx(impl_->db);

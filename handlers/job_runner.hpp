@@ -42,6 +42,7 @@ struct job_run_stats {
   int runs = 0;   ///< jobs recorded as run (with or without a post)
   int posts = 0;  ///< messages queued in the outbox
   int drafts_removed = 0;  ///< expired unfinished forms deleted
+  int units_without_group = 0;  ///< units skipped: no group to post to yet
 };
 
 /// Settings of the scheduler's posts.

@@ -338,6 +338,8 @@ void handle_members(context& ctx, const std::string&) {
   ctx.reply(ctx.svc.render.render("thanhvien_danh_sach", {{"unit", ctx.unit->name},
                                                           {"total", list.size()},
                                                           {"groups", groups},
+                                                          {"has_group", !ctx.unit->chat_id.empty()},
+                                                          {"by_ketnoi", ctx.svc.units_repo.group_source(ctx.unit->id) == "ketnoi"},
                                                           {"can_change", may(action::vaitro, {ctx.role()})},
                                                           {"can_invite", may(action::moi, {ctx.role()})}}));
 }
