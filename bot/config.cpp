@@ -624,10 +624,10 @@ void read_units(diagnostics& d, const toml::table& root, std::vector<domain::uni
           d.add(c->source(), join_path(p, "chat_id"), "duplicate chat_id \"" + u.chat_id + "\" (also " + it->second + "): one group serves one unit");
         }
       }
-    } else {
-      d.add(t.source(), join_path(p, "chat_id"), "required (the id of the unit's coordination group)");
     }
-    if (auto v = read_string_list(d, t, "admins", p, true, true)) {
+    // Both optional: a leader claims a unit without admins (/batdau) and connects its group
+    // (/ketnoi) from the chat. An admins list written but left empty is still a mistake.
+    if (auto v = read_string_list(d, t, "admins", p, false, true)) {
       for (auto& [id, node] : *v) {
         if (std::find(u.admins.begin(), u.admins.end(), id) == u.admins.end()) u.admins.push_back(id);
       }
