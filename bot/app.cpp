@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -10,6 +12,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <iostream>
 
+#include "bot/claim.hpp"
 #include "bot/http_client.hpp"
 #include "bot/http_server.hpp"
 #include "bot/intake.hpp"
@@ -40,7 +43,9 @@ std::unique_ptr<storage::database> open_database(const config& cfg, const clock&
 }
 
 handlers::dispatcher_options dispatcher_options_of(const config& cfg) {
-  return {cfg.platform.bot_name, cfg.forms.draft_ttl_minutes};
+  handlers::dispatcher_options o{cfg.platform.bot_name, cfg.forms.draft_ttl_minutes};
+  o.code_hash = [](std::string_view code) { return sha256_hex(code); };
+  return o;
 }
 
 // How a console "send" looks in a terminal: the chat, then the text indented.
@@ -112,10 +117,11 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
                                        std::chrono::seconds{cfg.relay.request_timeout_seconds});
   relay outbox_relay(ioc.get_executor(), box, send, cfg.relay, clk, &stats);
   outbox_relay.set_max_in_flight(static_cast<std::size_t>(cfg.relay.max_in_flight));
-  std::vector<std::string> groups;
-  for (const auto& u : cfg.units) groups.push_back(u.chat_id);
-  outbox_relay.set_group_predicate([groups](const std::string& chat) {
-    return std::find(groups.begin(), groups.end(), chat) != groups.end();
+  // The dispatcher's units hold each unit's current group (a /ketnoi updates them); the relay
+  // runs on the same thread.
+  outbox_relay.set_group_predicate([&disp](const std::string& chat) {
+    const auto& units = disp.units();
+    return std::any_of(units.begin(), units.end(), [&](const domain::unit& u) { return u.chat_id == chat; });
   });
   app.set_on_dispatched([&] { outbox_relay.notify(); });
 
@@ -133,6 +139,12 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
     std::cerr << "tannha: " << port.error().message << "\n";
     return 1;
   }
+  // A unit nobody leads yet is claimed from the chat: its code goes to the terminal (stdout,
+  // for the person starting the server), never to the structured log.
+  print_claim_codes(cfg, *db, clk.now(), std::cout);
+  int without_group = 0;
+  for (const auto& u : disp.units()) without_group += u.chat_id.empty() ? 1 : 0;
+  if (without_group > 0) log_warn("units_without_group", {{"count", without_group}});
   outbox_relay.start();
   if (updates_poller) updates_poller->start();
 
@@ -230,7 +242,7 @@ int run_chat(const config& cfg, const clock& clk, const std::string& chat, const
   handlers::dispatcher disp(*db, cfg.units, cfg.procedures, dispatcher_options_of(cfg));
   storage::outbox box(*db);
   bool group = false;
-  for (const auto& u : cfg.units)
+  for (const auto& u : disp.units())
     if (u.chat_id == chat) group = true;
   bool interactive = isatty(STDIN_FILENO);
   if (interactive) {

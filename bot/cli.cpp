@@ -11,10 +11,13 @@
 #include <vector>
 
 #include "bot/app.hpp"
+#include "bot/claim.hpp"
 #include "bot/clock.hpp"
 #include "bot/config.hpp"
+#include "bot/doctor.hpp"
 #include "bot/exporter.hpp"
 #include "bot/importer.hpp"
+#include "bot/init_cli.hpp"
 #include "bot/jobs_cli.hpp"
 #include "bot/outbox_cli.hpp"
 #include "bot/webhook_cli.hpp"
@@ -46,6 +49,7 @@ struct cli_values {
   std::string action, id, file;
   bool all = false;
   bool dry_run = false;
+  init_answers init;
 };
 
 /// An option value may not be empty ("--unit=" is a mistake, not a unit called "").
@@ -136,14 +140,60 @@ struct command_line {
     auto* backup = add("backup", "copy the database consistently while the server runs",
                        "tannha backup --config FILE --out FILE");
     value(backup, "--out", v.out, "FILE", "the file to write the copy to")->required();
+
+    auto* init = add("init", "write a commented config by asking a few questions (in Vietnamese)",
+                     "tannha init [--out FILE] [--force]\n"
+                     "       tannha init --non-interactive --platform zalo|telegram|console [--token T] "
+                     "--unit-name NAME --villages \"A, B\" --out FILE [options]",
+                     false);
+    auto& ia = v.init;
+    init->add_flag("--non-interactive", ia.non_interactive, "ask nothing: take every answer from the flags (for scripts)")
+        ->disable_flag_override();
+    value(init, "--platform", ia.platform, "KIND", "zalo, telegram or console (default zalo)");
+    value(init, "--token", ia.token, "TOKEN", "the bot's token, checked at once with getMe (not for console)");
+    value(init, "--api-base", ia.api_base, "URL", "the platform's API address (default: the platform's own)");
+    value(init, "--unit-name", ia.unit_name, "NAME", "the commune's or ward's name, e.g. \"Xã Bình Giang\"");
+    value(init, "--unit-id", ia.unit_id, "ID", "its short id (default: the name folded, e.g. xa-binh-giang)");
+    value(init, "--villages", ia.villages, "LIST", "the villages, comma-separated");
+    value(init, "--visit-day", ia.visit_day, "DAY", "the weekday of home visits (default \"Thứ Bảy\")");
+    value(init, "--visit-time", ia.visit_time, "HH:MM", "when visits start (default 08:00)");
+    value(init, "--listen", ia.listen, "HOST:PORT", "where the webhook server listens (default 127.0.0.1:8080)");
+    value(init, "--db", ia.db, "FILE", "the database file (default /var/lib/tannha/tannha.db, else beside the config)");
+    value(init, "--out", ia.out, "FILE", "the config file to write (default tannha.toml)");
+    init->add_flag("--force", ia.force, "overwrite FILE when it exists")->disable_flag_override();
+    init->footer(
+        "Asks for the platform, the bot's token (checked with getMe), the unit's name, id, villages,\n"
+        "visit day and time, and writes a config that 'tannha serve' accepts: no chat_id and no\n"
+        "admins. 'tannha serve' then prints a one-time code; the first person who sends\n"
+        "'/batdau CODE' to the bot privately becomes the unit's leader, and connects the unit's\n"
+        "group by sending /ketnoi in it. An existing file is never overwritten without --force.");
+
+    auto* claim = add("claim", "print a new one-time code to claim a unit that has no leader yet",
+                      "tannha claim --config FILE [--unit ID]");
+    value(claim, "--unit", v.unit, "ID", "only this unit (default: every unit without a leader)");
+    claim->footer(
+        "The first person who sends '/batdau CODE' to the bot privately becomes the unit's first\n"
+        "leader. A code is used once, expires after 24 hours, and a new one replaces the unit's old\n"
+        "one; only its hash is stored. 'tannha serve' and 'poll' print one at start for each unit\n"
+        "without a leader.");
+
+    add("doctor", "check the config, database, platform, clock, disk and outbox; say what to fix",
+        "tannha doctor --config FILE")
+        ->footer(
+            "One line per check, OK, WARN or FAIL, with what to do: config valid; database opens, its\n"
+            "integrity and schema version; token (getMe) and outbound HTTPS; webhook registered with a\n"
+            "secret (getWebhookInfo); clock; free disk space by the database (WARN under 1 GiB, FAIL\n"
+            "under 100 MiB); undeliverable or long-pending messages; units without a leader or group.\n"
+            "Platform checks are skipped for the console platform. Exit status 0 when nothing FAILs.");
   }
 
-  CLI::App* add(const std::string& name, const std::string& summary, const std::string& synopsis) {
+  CLI::App* add(const std::string& name, const std::string& summary, const std::string& synopsis,
+                bool needs_config = true) {
     auto* sub = app.add_subcommand(name, summary);
     sub->group("Commands");
     sub->footer("");  // not the program's "Run 'tannha COMMAND --help'…"
     fmt->synopsis[name] = synopsis;
-    value(sub, "--config", v.config, "FILE", "the configuration file (TOML)")->required();
+    if (needs_config) value(sub, "--config", v.config, "FILE", "the configuration file (TOML)")->required();
     return sub;
   }
 
@@ -197,6 +247,9 @@ int run_cli(int argc, char** argv) {
     return usage_error(what);
   }
   const auto& v = cl.v;
+
+  if (name == "init") return run_init(v.init, std::cin, std::cout, std::cerr);
+  if (name == "doctor") return run_doctor(v.config, clock{}, std::cout);
 
   auto cfg = load_config(v.config);
   if (!cfg) {
@@ -261,6 +314,7 @@ int run_cli(int argc, char** argv) {
   if (name == "migrate") return run_migrate(*cfg);
   if (name == "run-jobs") return run_jobs_cli(*cfg, v.at);
   if (name == "backup") return run_backup(*cfg, v.out);
+  if (name == "claim") return run_claim(*cfg, clk, v.unit);
   if (name == "import") {
     if (v.file.empty()) return usage_error("give exactly one FILE");
     return run_import(*cfg, clk, v.file, v.unit, v.dry_run);
