@@ -95,6 +95,12 @@ TEST_CASE("cli: every subcommand's --help exits 0 with its summary, synopsis and
                   "requests|report|served", "csv|xlsx"}},
       {"import", {"approved list", "Usage: tannha import FILE --config FILE --unit ID [--dry-run]", "--unit", "--dry-run"}},
       {"backup", {"copy the database", "Usage: tannha backup --config FILE --out FILE", "--out"}},
+      {"init", {"commented config", "Usage: tannha init", "--non-interactive", "--platform", "--token", "--api-base",
+                "--unit-name", "--unit-id", "--villages", "--visit-day", "--visit-time", "--listen", "--out", "--force",
+                "getMe", "/batdau", "/ketnoi"}},
+      {"claim", {"one-time code", "Usage: tannha claim --config FILE [--unit ID]", "--unit", "/batdau", "24 hours"}},
+      {"doctor", {"check the config", "Usage: tannha doctor --config FILE", "OK, WARN or FAIL", "getMe",
+                  "getWebhookInfo", "1 GiB", "Exit status 0"}},
   };
   for (const auto& [command, parts] : expected) {
     for (const char* flag : {"--help", "-h"}) {
