@@ -15,7 +15,7 @@ using domain::audience;
 using enum unit_need;
 using enum chat_place;
 
-constexpr std::array<command_spec, 23> table{{
+constexpr std::array<command_spec, 24> table{{
     // id               name         aliases                          who                              unit      where         handler
     {action::giup,      "giup",      "start help huongdan trogiup",   audience::anyone,                none,     anywhere,     handle_help},
     {action::dangky,    "dangky",    "",                              audience::registrar,             required, anywhere,     handle_register},
@@ -40,12 +40,13 @@ constexpr std::array<command_spec, 23> table{{
     {action::thamgia,   "thamgia",   "",                              audience::anyone,                none,     private_only, handle_join},
     {action::thanhvien, "thanhvien", "",                              audience::member,                required, anywhere,     handle_members},
     {action::vaitro,    "vaitro",    "",                              audience::leader,                required, anywhere,     handle_role},
+    {action::thutuc,    "thutuc",    "danhmuc",                       audience::anyone,                none,     anywhere,     handle_catalog},
 }};
 
 constexpr bool rows_in_action_order() {
   for (std::size_t i = 0; i < table.size(); ++i)
     if (static_cast<std::size_t>(table[i].id) != i || table[i].name.empty() || table[i].run == nullptr) return false;
-  return static_cast<std::size_t>(action::vaitro) + 1 == table.size();
+  return static_cast<std::size_t>(action::thutuc) + 1 == table.size();
 }
 static_assert(rows_in_action_order(), "one row per action, in enum order, each with a name and a handler");
 

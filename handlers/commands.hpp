@@ -66,6 +66,9 @@ void handle_overdue(context& ctx, const std::string& args);
 /// /baocao [tuan | thang | quy | nam] [kỳ trước]
 void handle_report(context& ctx, const std::string& args);
 
+/// /thutuc [chữ]: the procedure catalog, whole or searched
+void handle_catalog(context& ctx, const std::string& args);
+
 /// Replies that the sender may not run the command, naming who may.
 void refuse(context& ctx, action a);
 /// Display name of a member or user id for posts ("Lê Thị Hoa"), falling back to a role label.
