@@ -1,4 +1,4 @@
-// The scheduled posts of DESIGN §4 and the texts they share with /quahan and /baocao.
+// The scheduled posts of docs/DESIGN.md §4 and the texts they share with /quahan and /baocao.
 #include "handlers/job_runner.hpp"
 
 #include "storage/draft_repository.hpp"
