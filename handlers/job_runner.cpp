@@ -304,6 +304,7 @@ struct job_runner::impl {
   storage::job_repository jobs;
   storage::report_repository reports;
   storage::unit_repository members;
+  storage::draft_repository drafts;
   storage::outbox outbox;
 
   impl(storage::database& d, std::vector<domain::unit> u, std::size_t max_text_units)
@@ -312,6 +313,7 @@ struct job_runner::impl {
         jobs(d),
         reports(d),
         members(d),
+        drafts(d),
         // Reports can be long: split under the platform's limit.
         outbox(d, [max_text_units](std::string_view text) { return split_by_utf16(text, max_text_units); }) {}
 
@@ -389,7 +391,7 @@ job_run_stats job_runner::run_due_jobs(domain::instant now) {
   // Unfinished forms past their expiry hold personal data that nobody will complete; reading a
   // draft never deletes, so this is where they go.
   storage::write_transaction tx(impl_->db);
-  stats.drafts_removed = storage::draft_repository(impl_->db).remove_expired(now);
+  stats.drafts_removed = impl_->drafts.remove_expired(now);
   tx.commit();
   return stats;
 }
