@@ -43,7 +43,9 @@ std::unique_ptr<storage::database> open_database(const config& cfg, const clock&
 }
 
 handlers::dispatcher_options dispatcher_options_of(const config& cfg) {
-  handlers::dispatcher_options o{cfg.platform.bot_name, cfg.forms.draft_ttl_minutes};
+  handlers::dispatcher_options o;
+  o.bot_name = cfg.platform.bot_name;
+  o.draft_ttl_minutes = cfg.forms.draft_ttl_minutes;
   o.code_hash = [](std::string_view code) { return sha256_hex(code); };
   return o;
 }
@@ -148,7 +150,7 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
   outbox_relay.start();
   if (updates_poller) updates_poller->start();
 
-  // The scheduler: every 30 s, the posts due by the process clock (DESIGN §4). It runs on the
+  // The scheduler: every 30 s, the posts due by the process clock (docs/DESIGN.md §4). It runs on the
   // io_context thread, so it shares the dispatcher's connection without locking.
   handlers::job_runner jobs(*db, cfg.units, {.max_text_units = max_text_units(*kind)});
   boost::asio::steady_timer job_timer(ioc);

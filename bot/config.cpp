@@ -686,7 +686,7 @@ void read_units(diagnostics& d, const toml::table& root, std::vector<domain::uni
     read_positive_int(d, t, "result_unreturned_days", p, u.overdue.result_unreturned_days);
     read_int(d, t, "escalation_grace_days", p, u.overdue.escalation_grace_days, 0, 365, "a number of days from 0 to 365");
     read_int(d, t, "visit_unrecorded_days", p, u.overdue.visit_unrecorded_days, 0, 365, "a number of days from 0 to 365");
-    // Automatic posts (DESIGN §4).
+    // Automatic posts (docs/DESIGN.md §4).
     read_time(d, t, "brief_time", p, u.posts.brief_time);
     read_time(d, t, "digest_time", p, u.posts.digest_time);
     read_time(d, t, "monthly_report_time", p, u.posts.monthly_report_time);

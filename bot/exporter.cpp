@@ -83,7 +83,7 @@ sheet requests_sheet(storage::database& db, const domain::unit& unit, const doma
   return s;
 }
 
-// The publishable list (DESIGN §5): whose dossier the team received at home in the period —
+// The publishable list (docs/DESIGN.md §5): whose dossier the team received at home in the period —
 // name, village, procedure and date only.
 sheet served_sheet(storage::database& db, const domain::unit& unit, const domain::period& p) {
   sheet s;
@@ -120,7 +120,7 @@ void add_groups(sheet& s, const std::string& section, const std::vector<storage:
   if (with_sum && !groups.empty()) s.rows.push_back({{section, std::string("Cộng"), reg, ret}, true});
 }
 
-// The figures of DESIGN §5, one per line; breakdowns give registered and returned counts.
+// The figures of docs/DESIGN.md §5, one per line; breakdowns give registered and returned counts.
 sheet report_sheet(storage::database& db, const domain::unit& unit, const domain::period& p) {
   sheet s;
   s.name = "Báo cáo";

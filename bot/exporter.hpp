@@ -21,7 +21,7 @@ namespace tannha::bot {
 /// What is exported.
 enum class export_what {
   requests,  ///< every request registered in the period, for the offices (personal data, audited)
-  report,    ///< the figures of DESIGN §5
+  report,    ///< the figures of docs/DESIGN.md §5
   served,    ///< the publishable list: name, village, procedure, date — nothing sensitive
 };
 /// The file format.

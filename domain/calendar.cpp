@@ -14,7 +14,7 @@ calendar::calendar(std::vector<day> holidays, std::vector<day> makeup_days)
     : holidays_(holidays.begin(), holidays.end()), makeup_(makeup_days.begin(), makeup_days.end()) {}
 
 bool calendar::is_working_day(day d) const {
-  // DESIGN §2: Monday–Friday, minus holidays, plus make-up days (so a make-up day wins).
+  // docs/DESIGN.md §2: Monday–Friday, minus holidays, plus make-up days (so a make-up day wins).
   if (makeup_.count(d)) return true;
   if (holidays_.count(d)) return false;
   return !is_weekend(d);

@@ -12,7 +12,7 @@
 
 namespace tannha::domain {
 
-/// Which rule of DESIGN §2 makes a request overdue.
+/// Which rule of docs/DESIGN.md §2 makes a request overdue.
 enum class overdue_kind {
   unscheduled,    ///< registered/verified and not scheduled within N working days
   visit_missed,   ///< still scheduled after its visit day: the visit was not recorded

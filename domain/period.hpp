@@ -10,7 +10,7 @@ namespace tannha::domain {
 /// How long a reporting period is.
 enum class period_kind { week, month, quarter, year };
 
-/// A reporting period (DESIGN §5): a range of unit-local days, inclusive at both ends.
+/// A reporting period (docs/DESIGN.md §5): a range of unit-local days, inclusive at both ends.
 struct period {
   period_kind kind = period_kind::week;
   day first{};       ///< first local day

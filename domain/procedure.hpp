@@ -13,7 +13,7 @@ struct procedure {
   std::vector<std::string> aliases;
 };
 
-/// Citizen categories (DESIGN §1), in display form.
+/// Citizen categories (docs/DESIGN.md §1), in display form.
 const std::vector<std::string>& citizen_categories();
 
 }  // namespace tannha::domain

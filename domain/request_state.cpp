@@ -43,7 +43,7 @@ struct edge {
   rs to;
 };
 
-// DESIGN §2, listed per state in the order suggestions are shown.
+// docs/DESIGN.md §2, listed per state in the order suggestions are shown.
 constexpr edge edges[] = {
     {rs::registered, tr::verify, rs::verified},
     {rs::registered, tr::schedule, rs::scheduled},  // scheduling verifies in the same step

@@ -8,7 +8,7 @@
 
 namespace tannha::domain {
 
-/// A request's state (DESIGN §2).
+/// A request's state (docs/DESIGN.md §2).
 enum class request_state {
   registered,
   verified,

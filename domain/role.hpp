@@ -4,7 +4,7 @@
 
 namespace tannha::domain {
 
-/// A member's role in a unit (DESIGN §1); `none` is anyone else in the group.
+/// A member's role in a unit (docs/DESIGN.md §1); `none` is anyone else in the group.
 enum class role { lanhdao, canbo, truongthon, tinhnguyen, none };
 
 /// Stable name stored in SQLite and typed by users ("lanhdao", …).

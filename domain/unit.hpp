@@ -16,7 +16,7 @@ struct visit_schedule {
   int capacity = 20;
 };
 
-/// Thresholds for overdue rules (DESIGN §2), in working days or days as named.
+/// Thresholds for overdue rules (docs/DESIGN.md §2), in working days or days as named.
 struct overdue_rules {
   int unscheduled_working_days = 3;
   int result_unreturned_days = 5;
@@ -25,7 +25,7 @@ struct overdue_rules {
   int visit_unrecorded_days = 0;
 };
 
-/// When a unit's automatic posts go out (DESIGN §4), unit-local time.
+/// When a unit's automatic posts go out (docs/DESIGN.md §4), unit-local time.
 struct post_times {
   std::chrono::minutes brief_time{7 * 60};          ///< morning brief, working days and visit days
   std::chrono::minutes digest_time{16 * 60};        ///< overdue digest, working days

@@ -29,7 +29,7 @@ struct slot_proposal {
   bool overflowed() const { return visit_day != first_choice; }
 };
 
-/// The visit-slot rule of DESIGN §2: the first visit day after the cut-off that still has room.
+/// The visit-slot rule of docs/DESIGN.md §2: the first visit day after the cut-off that still has room.
 /// `booked(d)` tells how many requests already hold day d; capacity <= 0 means no limit. After 104
 /// full visit days it gives up and proposes the last one tried.
 slot_proposal propose_slot(local_time registered_at, const visit_schedule& s, const calendar& cal,

@@ -8,7 +8,7 @@ namespace tannha::handlers {
 
 namespace {
 
-// What people type for each category of DESIGN §1 (folded).
+// What people type for each category of docs/DESIGN.md §1 (folded).
 const std::vector<std::pair<std::string, std::vector<std::string>>>& category_aliases() {
   static const std::vector<std::pair<std::string, std::vector<std::string>>> aliases = {
       {"Người có công", {"nguoi co cong", "co cong", "ncc", "nguoi co cong voi cach mang", "than nhan liet si",

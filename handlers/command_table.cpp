@@ -15,7 +15,7 @@ using domain::audience;
 using enum unit_need;
 using enum chat_place;
 
-constexpr std::array<command_spec, 26> table{{
+constexpr std::array<command_spec, 27> table{{
     // id               name         aliases                          who                              unit      where         handler
     {action::giup,      "giup",      "start help huongdan trogiup",   audience::anyone,                none,     anywhere,     handle_help},
     {action::dangky,    "dangky",    "",                              audience::registrar,             required, anywhere,     handle_register},
@@ -40,6 +40,7 @@ constexpr std::array<command_spec, 26> table{{
     {action::thamgia,   "thamgia",   "",                              audience::anyone,                none,     private_only, handle_join},
     {action::thanhvien, "thanhvien", "",                              audience::member,                required, anywhere,     handle_members},
     {action::vaitro,    "vaitro",    "",                              audience::leader,                required, anywhere,     handle_role},
+    {action::thutuc,    "thutuc",    "danhmuc",                       audience::anyone,                none,     anywhere,     handle_catalog},
     {action::id,        "id",        "",                              audience::anyone,                none,     anywhere,     handle_id,       true},
     {action::batdau,    "batdau",    "",                              audience::anyone,                none,     private_only, handle_claim},
     {action::ketnoi,    "ketnoi",    "",                              audience::leader,                optional, group_only,   handle_connect,  true},

@@ -66,6 +66,9 @@ void handle_overdue(context& ctx, const std::string& args);
 /// /baocao [tuan | thang | quy | nam] [kỳ trước]
 void handle_report(context& ctx, const std::string& args);
 
+/// /thutuc [chữ]: the procedure catalog, whole or searched
+void handle_catalog(context& ctx, const std::string& args);
+
 // Setting up without ids (handlers/setup_handler.cpp).
 /// /id: the sender's and the chat's platform ids
 void handle_id(context& ctx, const std::string& args);

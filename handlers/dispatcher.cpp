@@ -111,7 +111,7 @@ dispatch_outcome dispatcher::impl::handle_one(const incoming_message& msg, domai
       sp.release();
       return dispatch_outcome::duplicate;
     }
-    context ctx{svc, msg, now, nullptr, std::nullopt, {}};
+    context ctx{svc, msg, now, nullptr, std::nullopt, {}, std::nullopt};
     auto outcome = route(ctx);
     int nowhere = 0;
     for (const auto& o : ctx.out) {

@@ -8,7 +8,7 @@
 
 namespace tannha::handlers {
 
-/// The fields of a registration form (DESIGN §3).
+/// The fields of a registration form (docs/DESIGN.md §3).
 enum class form_field { ho_ten, nam_sinh, thon, dia_chi, sdt, doi_tuong, thu_tuc, ghi_chu };
 
 /// Stable keys of the fields in a saved draft ("ho_ten", …).

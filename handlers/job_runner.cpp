@@ -1,4 +1,4 @@
-// The scheduled posts of DESIGN §4 and the texts they share with /quahan and /baocao.
+// The scheduled posts of docs/DESIGN.md §4 and the texts they share with /quahan and /baocao.
 #include "handlers/job_runner.hpp"
 
 #include "storage/draft_repository.hpp"
@@ -304,6 +304,7 @@ struct job_runner::impl {
   storage::job_repository jobs;
   storage::report_repository reports;
   storage::unit_repository members;
+  storage::draft_repository drafts;
   storage::outbox outbox;
   int last_without_group = 0;  // logged when it changes, not at every tick
 
@@ -313,6 +314,7 @@ struct job_runner::impl {
         jobs(d),
         reports(d),
         members(d),
+        drafts(d),
         // Reports can be long: split under the platform's limit.
         outbox(d, [max_text_units](std::string_view text) { return split_by_utf16(text, max_text_units); }) {}
 
@@ -404,7 +406,7 @@ job_run_stats job_runner::run_due_jobs(domain::instant now) {
   // Unfinished forms past their expiry hold personal data that nobody will complete; reading a
   // draft never deletes, so this is where they go.
   storage::write_transaction tx(impl_->db);
-  stats.drafts_removed = storage::draft_repository(impl_->db).remove_expired(now);
+  stats.drafts_removed = impl_->drafts.remove_expired(now);
   tx.commit();
   return stats;
 }

@@ -52,7 +52,7 @@ struct job_runner_options {
   std::size_t max_text_units = 2000;
 };
 
-/// The scheduler's work (DESIGN §4): for every unit, the posts due at a given instant. Each
+/// The scheduler's work (docs/DESIGN.md §4): for every unit, the posts due at a given instant. Each
 /// (job, unit, period) runs exactly once: its job_runs row is written in the transaction that
 /// queues its posts. Only today's (unit-local) occurrences are considered, so a run missed
 /// during downtime is caught up once the same day and never for an earlier day.

@@ -1,4 +1,4 @@
-// The request lifecycle of DESIGN §2: verify, reject, schedule, assign, receive, supplement,
+// The request lifecycle of docs/DESIGN.md §2: verify, reject, schedule, assign, receive, supplement,
 // result, return, rate, postpone, cancel. Every command checks, in this order, the role matrix
 // against the request, the state machine, then its own arguments; a mistake is answered and
 // changes nothing. Each change is one update + one history event.
@@ -338,7 +338,7 @@ int others_on(context& ctx, const target& t, domain::day d) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Return ways (DESIGN §2), matched by folded words.
+// Return ways (docs/DESIGN.md §2), matched by folded words.
 
 struct return_way {
   std::string_view label;

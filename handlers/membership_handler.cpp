@@ -1,4 +1,4 @@
-// Membership (DESIGN §1): one-time invitation codes (/moi), joining with one in private chat
+// Membership (docs/DESIGN.md §1): one-time invitation codes (/moi), joining with one in private chat
 // (/thamgia), the member list (/thanhvien) and changing or revoking roles (/vaitro). Every
 // mistake is answered and changes nothing; every change is audited.
 #include <algorithm>

@@ -1,4 +1,4 @@
-// /hoso #N: the full record with its history, for those allowed to see it (DESIGN §6).
+// /hoso #N: the full record with its history, for those allowed to see it (docs/DESIGN.md §6).
 #include "domain/masking.hpp"
 #include "handlers/command_parser.hpp"
 #include "handlers/commands.hpp"

@@ -237,7 +237,7 @@ void register_valid(context& ctx, valid_form& v) {
                {"approved", approved},
                {"registrant", actor_name(ctx, ctx.msg.user_id)}};
   if (ctx.in_group()) {
-    // The group sees no health detail, no address and a masked phone (DESIGN §6).
+    // The group sees no health detail, no address and a masked phone (docs/DESIGN.md §6).
     data["full"] = false;
     data["phone"] = masked_phone;
     ctx.reply(svc.render.render("dangky_xong", data));

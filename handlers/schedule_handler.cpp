@@ -1,6 +1,6 @@
 // /lich: the home-visit schedule of a week or a day, grouped by day, with the requests proposed
 // for those days and not yet scheduled. Addresses only in private chat (the team needs them);
-// the group never sees an address, a phone or a category (DESIGN §6).
+// the group never sees an address, a phone or a category (docs/DESIGN.md §6).
 #include <algorithm>
 #include <map>
 

@@ -8,7 +8,7 @@
 
 namespace tannha::storage {
 
-/// People served: personal and sensitive data (DESIGN §6).
+/// People served: personal and sensitive data (docs/DESIGN.md §6).
 class citizen_repository {
  public:
   explicit citizen_repository(database& db) : db_(db) {}

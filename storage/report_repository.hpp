@@ -19,7 +19,7 @@ struct report_group {
   std::int64_t returned = 0;    ///< requests returned in the period
 };
 
-/// The figures of DESIGN §5 for one unit and one period (local days; boundaries at local
+/// The figures of docs/DESIGN.md §5 for one unit and one period (local days; boundaries at local
 /// midnight). Counts of changes come from request_events (to_state within the period).
 struct report_figures {
   std::string unit_id;
@@ -106,7 +106,7 @@ class report_repository {
  public:
   explicit report_repository(database& db) : db_(db) {}
 
-  /// The figures of DESIGN §5 for a unit and period; `utc_offset` is the unit's.
+  /// The figures of docs/DESIGN.md §5 for a unit and period; `utc_offset` is the unit's.
   report_figures figures(const std::string& unit_id, const domain::period& p, std::chrono::minutes utc_offset);
   /// Same, as of an instant inside the period (a period still running): backlog and overdue
   /// are counted at min(period end, as_of).

@@ -24,6 +24,8 @@ namespace {
 
 bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
+std::vector<domain::procedure> catalog() { return {{"CT-01", "Chứng thực chữ ký", "Chứng thực", 1, {"ký chứng thực"}}}; }
+
 struct sent {
   std::string chat_id, text;
 };
@@ -98,8 +100,6 @@ class setup_fixture {
 };
 
 const auto t0 = test::local(2026, 11, 25, 9);
-
-std::vector<domain::procedure> catalog() { return {{"CT-01", "Chứng thực chữ ký", "Chứng thực", 1, {"ký chứng thực"}}}; }
 
 }  // namespace
 

@@ -18,7 +18,7 @@ const rs all_states[] = {rs::registered, rs::verified,     rs::scheduled, rs::ne
 const tr all_transitions[] = {tr::verify,  tr::reject, tr::schedule,      tr::postpone, tr::receive,
                               tr::supplement, tr::result, tr::return_result, tr::cancel};
 
-// DESIGN §2 as a table: every legal move and where it leads.
+// docs/DESIGN.md §2 as a table: every legal move and where it leads.
 const std::map<std::pair<rs, tr>, rs> legal{
     {{rs::registered, tr::verify}, rs::verified},
     {{rs::registered, tr::schedule}, rs::scheduled},

@@ -99,7 +99,7 @@ class dispatch_fixture {
   std::int64_t last_seen_ = 0;
 };
 
-/// The example registration form of DESIGN §3.
+/// The example registration form of docs/DESIGN.md §3.
 inline const char* full_form =
     "/dangky\nHọ tên: Nguyễn Văn Tư\nNăm sinh: 1938\nThôn: Đông Hải\nĐịa chỉ: xóm 3, cạnh nhà văn hoá\n"
     "SĐT: 0912 345 678\nĐối tượng: thương binh\nThủ tục: chứng thực chữ ký\nGhi chú: chỉ ở nhà buổi sáng";

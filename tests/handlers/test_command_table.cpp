@@ -1,4 +1,4 @@
-// The command table: one row per command, and who may run what (DESIGN §3's "who" column).
+// The command table: one row per command, and who may run what (docs/DESIGN.md §3's "who" column).
 #include <doctest/doctest.h>
 
 #include "dispatch_fixture.hpp"
@@ -89,7 +89,7 @@ TEST_CASE("role: refusals name who may act") {
 
 TEST_CASE("command table: every action has its own row, with a name, a handler and a help template") {
   const auto rows = command_table();
-  REQUIRE(rows.size() == static_cast<std::size_t>(action::vaitro) + 1);
+  REQUIRE(rows.size() == static_cast<std::size_t>(action::ketnoi) + 1);
   renderer render;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& row = rows[i];
@@ -158,4 +158,31 @@ TEST_CASE("command table: a private-only command typed in a group is refused the
   CHECK(has(text, "/thamgia"));
   CHECK(has(text, "RIÊNG"));
   CHECK(has(text, "chưa được dùng"));
+}
+
+TEST_CASE("thutuc: anyone may list the catalog or search it by words, code or alias, in private or in a group") {
+  test::dispatch_fixture f;
+  f.priv("someone", "/thutuc", test::local(2026, 11, 25, 9));  // not a member: the catalog is public
+  const auto all = f.take_one();
+  CHECK(has(all, "CT-01 — Chứng thực chữ ký"));
+  CHECK(has(all, "HT-01 — Đăng ký khai sinh (Hộ tịch): 3 ngày làm việc"));
+  CHECK(has(all, "BHYT-01"));
+
+  f.group("stranger", "/thu tuc khai sinh", test::local(2026, 11, 25, 9));
+  const auto found = f.take_one();
+  CHECK(has(found, "HT-01"));
+  CHECK_FALSE(has(found, "CT-01"));
+
+  f.priv("someone", "/thutuc ct-02", test::local(2026, 11, 25, 9));
+  CHECK(has(f.take_one(), "Chứng thực bản sao từ bản chính"));
+
+  f.priv("someone", "/thutuc chung thuc", test::local(2026, 11, 25, 9));
+  const auto two = f.take_one();
+  CHECK(has(two, "CT-01"));
+  CHECK(has(two, "CT-02"));
+
+  f.priv("someone", "/thutuc giấy phép xây dựng", test::local(2026, 11, 25, 9));
+  const auto none = f.take_one();
+  CHECK(has(none, "Không tìm thấy thủ tục \"giấy phép xây dựng\""));
+  CHECK(has(none, "/thutuc"));
 }

@@ -1,4 +1,4 @@
-// The scheduled posts (DESIGN §4) over a month of one unit's work, with an injected clock.
+// The scheduled posts (docs/DESIGN.md §4) over a month of one unit's work, with an injected clock.
 #include <doctest/doctest.h>
 
 #include <map>

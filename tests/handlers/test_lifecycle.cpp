@@ -1,4 +1,4 @@
-// The request lifecycle over the dispatcher: every path of DESIGN §2, and every mistake
+// The request lifecycle over the dispatcher: every path of docs/DESIGN.md §2, and every mistake
 // answered without changing anything.
 #include <doctest/doctest.h>
 

@@ -1,6 +1,6 @@
-// The role matrix of DESIGN §3, run over the dispatcher: every request command as every kind of
+// The role matrix of docs/DESIGN.md §3, run over the dispatcher: every request command as every kind of
 // actor, each on a request in a state where the command is legal, so that the only reason for a
-// refusal is who sent it. The expected matrix is written out here from DESIGN §3, not taken
+// refusal is who sent it. The expected matrix is written out here from docs/DESIGN.md §3, not taken
 // from handlers::may.
 #include <doctest/doctest.h>
 
@@ -106,7 +106,7 @@ using rs = domain::request_state;
 constexpr bool Y = true;
 constexpr bool N = false;
 
-// DESIGN §3: who may do what, for the commands that act on one request.
+// docs/DESIGN.md §3: who may do what, for the commands that act on one request.
 const row matrix[] = {
     //                                                            ld cb own oth tnvA tnvO str
     {handlers::action::xacminh, "/xacminh #1", rs::registered, {Y, Y, N, N, N, N, N}},
@@ -125,7 +125,7 @@ const row matrix[] = {
 
 }  // namespace
 
-TEST_CASE("permissions: every request command as every role is allowed or refused as DESIGN §3 says") {
+TEST_CASE("permissions: every request command as every role is allowed or refused as docs/DESIGN.md §3 says") {
   for (const auto& r : matrix) {
     for (std::size_t i = 0; i < std::size(every_actor); ++i) {
       const actor who = every_actor[i];

@@ -1,4 +1,4 @@
-// Report figures against hand-computed values for a fixed data set (DESIGN §5), and /baocao,
+// Report figures against hand-computed values for a fixed data set (docs/DESIGN.md §5), and /baocao,
 // /quahan over the dispatcher.
 #include <doctest/doctest.h>
 
