@@ -239,11 +239,10 @@ int run_backup(const config& cfg, const std::string& out) {
 }
 
 int run_chat(const config& cfg, const clock& clk, const std::string& chat, const std::string& user,
-             const std::string& name) {
+             const std::string& name, bool group) {
   auto db = open_database(cfg, clk);
   handlers::dispatcher disp(*db, cfg.units, cfg.procedures, dispatcher_options_of(cfg));
   storage::outbox box(*db);
-  bool group = false;
   for (const auto& u : disp.units())
     if (u.chat_id == chat) group = true;
   bool interactive = isatty(STDIN_FILENO);

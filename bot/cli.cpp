@@ -49,6 +49,7 @@ struct cli_values {
   std::string action, id, file;
   bool all = false;
   bool dry_run = false;
+  bool group = false;
   init_answers init;
 };
 
@@ -109,10 +110,12 @@ struct command_line {
         "         sends it within a second");
 
     auto* chat = add("chat", "talk to the bot in this terminal as one user in one chat, through the real pipeline",
-                     "tannha chat --config FILE --chat CHAT_ID --user USER_ID [--name NAME] [--clock ISO8601]");
+                     "tannha chat --config FILE --chat CHAT_ID --user USER_ID [--name NAME] [--group] [--clock ISO8601]");
     value(chat, "--chat", v.chat, "CHAT_ID", "a unit's group chat id, or the user id for a private chat")->required();
     value(chat, "--user", v.user, "USER_ID", "the user who writes")->required();
     value(chat, "--name", v.name, "NAME", "the user's display name");
+    chat->add_flag("--group", v.group, "CHAT_ID is a group even if no unit uses it yet (to try /ketnoi)")
+        ->disable_flag_override();
     clock_option(chat, "start the process clock at this instant");
     chat->footer("End a line with '\\' to continue the message on the next line (for /dangky forms).");
 
@@ -310,7 +313,7 @@ int run_cli(int argc, char** argv) {
     }
     return usage_error("unknown action '" + v.action + "'");
   }
-  if (name == "chat") return run_chat(*cfg, clk, v.chat, v.user, v.name);
+  if (name == "chat") return run_chat(*cfg, clk, v.chat, v.user, v.name, v.group);
   if (name == "migrate") return run_migrate(*cfg);
   if (name == "run-jobs") return run_jobs_cli(*cfg, v.at);
   if (name == "backup") return run_backup(*cfg, v.out);

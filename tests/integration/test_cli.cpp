@@ -88,7 +88,7 @@ TEST_CASE("cli: every subcommand's --help exits 0 with its summary, synopsis and
                    "the token never is"}},
       {"outbox", {"undeliverable", "Usage: tannha outbox --config FILE [list]", "retry ID|--all", "--state", "--limit",
                   "--all", "newest first", "within a second"}},
-      {"chat", {"talk to the bot", "Usage: tannha chat", "--chat", "--user", "--name", "--clock", "/dangky"}},
+      {"chat", {"talk to the bot", "Usage: tannha chat", "--chat", "--user", "--name", "--clock", "/dangky", "--group"}},
       {"migrate", {"database schema", "Usage: tannha migrate --config FILE", "--config"}},
       {"run-jobs", {"scheduled post", "Usage: tannha run-jobs --config FILE --at ISO8601", "--at"}},
       {"export", {"export requests", "Usage: tannha export", "--unit", "--period", "--what", "--format", "--out",
