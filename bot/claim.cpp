@@ -19,7 +19,7 @@ constexpr std::string_view claim_alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 constexpr std::size_t claim_code_length = 10;
 
 // "17:00 Thứ Năm 26/11" in the unit's local time, for the line printed with a code.
-std::string local_stamp(domain::instant t, std::chrono::minutes offset) {
+std::string expiry_stamp(domain::instant t, std::chrono::minutes offset) {
   auto local = domain::to_local(t, offset);
   auto d = domain::local_day(local);
   auto mins = std::chrono::duration_cast<std::chrono::minutes>(local - std::chrono::local_seconds{d.time_since_epoch()});
@@ -74,7 +74,7 @@ int print_claim_codes(const config& cfg, storage::database& db, domain::instant 
     auto code = issue_claim_code(db, u.id, now);
     out << "Mã khởi tạo cho " << u.name << " (" << u.id << "): " << code
         << " — người đầu tiên nhắn riêng cho bot \"/batdau " << code << "\" sẽ là lãnh đạo; hết hạn lúc "
-        << local_stamp(now + claim_ttl, u.utc_offset) << ".\n";
+        << expiry_stamp(now + claim_ttl, u.utc_offset) << ".\n";
     ++printed;
   }
   out << std::flush;

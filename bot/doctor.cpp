@@ -26,9 +26,9 @@ namespace fs = std::filesystem;
 enum class verdict { ok, warn, fail };
 
 // Prints the checks and remembers whether any failed.
-class report {
+class doctor_report {
  public:
-  explicit report(std::ostream& out) : out_(out) {}
+  explicit doctor_report(std::ostream& out) : out_(out) {}
   void line(verdict v, const std::string& what, const std::string& text) {
     const char* tag = v == verdict::ok ? "OK  " : v == verdict::warn ? "WARN" : "FAIL";
     out_ << tag << "  " << what << ": " << text << "\n" << std::flush;
@@ -42,7 +42,7 @@ class report {
 };
 
 // One Bot API call (POST, empty JSON body), answered within 10 s.
-http_reply call(platform_kind kind, const platform_config& pc, const std::string& method) {
+http_reply call_platform(platform_kind kind, const platform_config& pc, const std::string& method) {
   boost::asio::io_context ioc;
   http_client client(ioc.get_executor());
   auto fut = boost::asio::co_spawn(ioc, client.post_json(method_url(kind, pc, method), "{}", std::chrono::seconds(10)),
@@ -60,7 +60,7 @@ nlohmann::json ok_body(const http_reply& r) {
 
 std::string mib(std::uintmax_t bytes) { return std::to_string(bytes / (1024 * 1024)) + " MiB"; }
 
-void check_platform(report& r, const config& cfg, platform_kind kind) {
+void check_platform(doctor_report& r, const config& cfg, platform_kind kind) {
   if (kind == platform_kind::console) {
     r.line(verdict::warn, "nền tảng", "console: bỏ qua kiểm tra token, webhook và kết nối ra ngoài (chỉ dùng để thử)");
     return;
@@ -69,7 +69,7 @@ void check_platform(report& r, const config& cfg, platform_kind kind) {
     r.line(verdict::fail, "token", "chưa có token: đặt platform.token trong tệp cấu hình hoặc biến TANNHA_TOKEN");
     return;
   }
-  auto me = call(kind, cfg.platform, "getMe");
+  auto me = call_platform(kind, cfg.platform, "getMe");
   if (me.status == 0) {
     r.line(verdict::fail, "kết nối ra ngoài",
            "không gọi được máy chủ của nền tảng (" + me.error +
@@ -96,7 +96,7 @@ void check_platform(report& r, const config& cfg, platform_kind kind) {
   }
   r.line(verdict::ok, "token", "hợp lệ (getMe)" + (name.empty() ? std::string() : ": bot " + name));
 
-  auto info = call(kind, cfg.platform, "getWebhookInfo");
+  auto info = call_platform(kind, cfg.platform, "getWebhookInfo");
   auto wj = ok_body(info);
   if (wj.is_discarded() || !wj.contains("result") || !wj["result"].is_object()) {
     r.line(verdict::warn, "webhook", "không đọc được thông tin webhook (getWebhookInfo): xem bằng 'tannha webhook info'");
@@ -126,7 +126,7 @@ void check_platform(report& r, const config& cfg, platform_kind kind) {
   r.line(verdict::ok, "webhook", "đăng ký tại " + url + " (có bí mật; đừng chạy 'tannha poll' cùng lúc)");
 }
 
-void check_database(report& r, const config& cfg, domain::instant now) {
+void check_database(doctor_report& r, const config& cfg, domain::instant now) {
   const fs::path path(cfg.storage.path);
   std::error_code ec;
   if (!fs::exists(path, ec)) {
@@ -204,7 +204,7 @@ void check_database(report& r, const config& cfg, domain::instant now) {
   }
 }
 
-void check_clock(report& r, const config& cfg, domain::instant now) {
+void check_clock(doctor_report& r, const config& cfg, domain::instant now) {
   const auto day = std::chrono::floor<std::chrono::days>(now);
   const std::chrono::year_month_day ymd{day};
   if (ymd.year() < std::chrono::year{2025}) {
@@ -233,7 +233,7 @@ void check_clock(report& r, const config& cfg, domain::instant now) {
 }  // namespace
 
 int run_doctor(const std::string& config_path, const clock& clk, std::ostream& out) {
-  report r(out);
+  doctor_report r(out);
   auto cfg = load_config(config_path);
   if (!cfg) {
     std::string msg = cfg.error().message;

@@ -31,7 +31,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // A TOML basic string: quotes, backslashes and control characters escaped.
-std::string quoted(const std::string& s) {
+std::string toml_string(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
     switch (c) {
@@ -236,36 +236,36 @@ int run_init(init_answers a, std::istream& in, std::ostream& out, std::ostream& 
   }
   const auto villages = split_villages(*villages_text);
   std::string village_list;
-  for (std::size_t i = 0; i < villages.size(); ++i) village_list += (i ? ", " : "") + quoted(villages[i]);
+  for (std::size_t i = 0; i < villages.size(); ++i) village_list += (i ? ", " : "") + toml_string(villages[i]);
 
   std::ostringstream t;
   t << "# Tận Nhà — cấu hình do 'tannha init' tạo. Kiểm tra bằng: tannha doctor --config " << *path << "\n"
     << "# (Tận Nhà configuration written by 'tannha init'; config.example.toml documents every key.)\n\n"
     << "[server]\n"
     << "# Where the webhook server listens; put a HTTPS reverse proxy in front of it.\n"
-    << "listen = " << quoted(*listen) << "\n"
+    << "listen = " << toml_string(*listen) << "\n"
     << "webhook_path = \"/webhook\"\n\n"
     << "[platform]\n"
     << "# zalo, telegram or console (console: replies are printed, for trying the bot out).\n"
-    << "kind = " << quoted(*platform) << "\n";
-  if (!pc.api_base.empty()) t << "api_base = " << quoted(pc.api_base) << "\n";
+    << "kind = " << toml_string(*platform) << "\n";
+  if (!pc.api_base.empty()) t << "api_base = " << toml_string(pc.api_base) << "\n";
   if (kind != platform_kind::console)
     t << "# The bot's token (TANNHA_TOKEN in the environment overrides it; keep this file 0640).\n"
-      << "token = " << quoted(pc.token) << "\n";
+      << "token = " << toml_string(pc.token) << "\n";
   t << "# Checked on every webhook call; 'tannha webhook set' registers it with the platform.\n"
-    << "webhook_secret = " << quoted(random_secret()) << "\n\n"
+    << "webhook_secret = " << toml_string(random_secret()) << "\n\n"
     << "[storage]\n"
-    << "path = " << quoted(db) << "\n\n"
+    << "path = " << toml_string(db) << "\n\n"
     << "[[units]]\n"
     << "# Never change the id once the bot has data.\n"
-    << "id = " << quoted(*id) << "\n"
-    << "name = " << quoted(*name) << "\n"
+    << "id = " << toml_string(*id) << "\n"
+    << "name = " << toml_string(*name) << "\n"
     << "# No chat_id and no admins: 'tannha serve' prints a one-time code; the first person who\n"
     << "# sends '/batdau CODE' to the bot privately becomes the unit's leader, then sends /ketnoi\n"
     << "# in the unit's group to connect it.\n"
     << "villages = [" << village_list << "]\n"
-    << "visit_days = [" << quoted(*day) << "]\n"
-    << "visit_time = " << quoted(*time) << "\n";
+    << "visit_days = [" << toml_string(*day) << "]\n"
+    << "visit_time = " << toml_string(*time) << "\n";
 
   // The file must load as the server will load it.
   if (auto check = parse_config(t.str(), *path); !check) {
