@@ -44,6 +44,10 @@ struct dispatcher::impl {
   storage::outbox outbox;
   storage::update_log updates;
   std::function<void(std::string_view)> command_hook;
+  /// Commands of the update being handled, then of the batch: told to command_hook only once
+  /// their transaction commits, so rolled-back work is not counted.
+  std::vector<std::string_view> update_commands;
+  std::vector<std::string_view> batch_commands;
 
   impl(storage::database& d, std::vector<domain::unit> u, std::vector<domain::procedure> cat, dispatcher_options o)
       : db(d),
@@ -107,9 +111,11 @@ dispatch_outcome dispatcher::impl::handle_one(const incoming_message& msg, domai
       return dispatch_outcome::duplicate;
     }
     context ctx{svc, msg, now, nullptr, std::nullopt, {}};
+    update_commands.clear();
     auto outcome = route(ctx);
     for (const auto& o : ctx.out) outbox.enqueue(o.chat_id, o.text, now);
     sp.release();
+    batch_commands.insert(batch_commands.end(), update_commands.begin(), update_commands.end());
     return outcome;
   } catch (const SQLite::Exception& e) {
     if (storage::is_transient(e)) throw;
@@ -132,9 +138,12 @@ std::vector<dispatch_outcome> dispatcher::handle_batch(std::span<const incoming_
   auto& m = *impl_;
   std::vector<dispatch_outcome> outcomes;
   outcomes.reserve(msgs.size());
+  m.batch_commands.clear();
   storage::write_transaction tx(m.db);
   for (const auto* msg : msgs) outcomes.push_back(m.handle_one(*msg, now));
   tx.commit();
+  if (m.command_hook)
+    for (auto name : m.batch_commands) m.command_hook(name);
   return outcomes;
 }
 
@@ -224,7 +233,7 @@ dispatch_outcome dispatcher::impl::route(context& ctx) {
       return dispatch_outcome::processed;
     }
     case command_parse::kind::command:
-      if (command_hook) command_hook(command_name(parsed.command->action));
+      update_commands.push_back(command_name(parsed.command->action));
       run_command(ctx, *parsed.command);
       return dispatch_outcome::processed;
   }

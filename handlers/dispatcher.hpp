@@ -45,7 +45,8 @@ class dispatcher {
   std::vector<dispatch_outcome> handle_batch(std::span<const incoming_message* const> msgs, domain::instant now);
 
   const std::vector<domain::unit>& units() const;
-  /// Called with the action of every recognised command (for metrics).
+  /// Called with the name of every recognised command once its update is committed (for
+  /// metrics): a rolled-back update or a redelivered one is not counted.
   void on_command(std::function<void(std::string_view)> f);
 
  private:

@@ -329,3 +329,31 @@ TEST_CASE("dispatch: a fault in one update of a batch undoes only that one, whic
   const handlers::incoming_message* again[] = {&bad};
   CHECK(f.dispatcher().handle_batch(again, local(2026, 11, 25, 10, 5)).front() == dispatch_outcome::duplicate);
 }
+
+TEST_CASE("dispatch: commands are counted once their update commits; a fault or a redelivery is not counted") {
+  test::dispatch_fixture f;
+  std::vector<std::string> counted;
+  f.dispatcher().on_command([&](std::string_view name) { counted.emplace_back(name); });
+
+  handlers::incoming_message m;
+  m.platform = "zalo";
+  m.update_id = "once-1";
+  m.chat_id = "group-bg";
+  m.is_group = true;
+  m.user_id = "admin-1";
+  m.user_name = "Chủ tịch";
+  m.text = "/giup";
+  m.date = local(2026, 11, 25, 9);
+  CHECK(f.raw(m, local(2026, 11, 25, 9)) == dispatch_outcome::processed);
+  CHECK(counted == std::vector<std::string>{"giup"});
+  // The platform delivers the same update again: nothing new is counted.
+  CHECK(f.raw(m, local(2026, 11, 25, 9)) == dispatch_outcome::duplicate);
+  CHECK(counted.size() == 1);
+
+  // A command whose work fails unexpectedly is rolled back (the sender gets an apology): not counted.
+  f.db().db().exec("DROP TABLE feedback");
+  CHECK(f.group("admin-1", "/phananh đoàn chưa đến", local(2026, 11, 25, 9)) == dispatch_outcome::failed);
+  CHECK(counted.size() == 1);
+  CHECK(f.group("admin-1", "/lich", local(2026, 11, 25, 9)) == dispatch_outcome::processed);
+  CHECK(counted == std::vector<std::string>{"giup", "lich"});
+}
