@@ -196,7 +196,11 @@ std::optional<http_response> webhook_route::check_header(const http::request_hea
   }
   if (secret && secret_ok(*secret)) return std::nullopt;
   intake_.count("unauthorized");
-  log_warn("update", {{"result", "unauthorized"}, {"platform", to_string(kind_)}, {"header", secret ? "wrong" : "missing"}});
+  if (auto suppressed = unauthorized_log_.allow(std::chrono::steady_clock::now()))
+    log_warn("update", {{"result", "unauthorized"},
+                        {"platform", to_string(kind_)},
+                        {"header", secret ? "wrong" : "missing"},
+                        {"suppressed", *suppressed}});
   return respond(metrics_, http::status::unauthorized, h.version(), false, "{\"ok\":false}", json);
 }
 

@@ -17,6 +17,7 @@
 #include "bot/intake.hpp"
 #include "bot/metrics.hpp"
 #include "bot/platform.hpp"
+#include "log/limiter.hpp"
 #include "handlers/incoming_message.hpp"
 
 namespace tannha::bot {
@@ -138,6 +139,8 @@ class webhook_route {
   unsigned char secret_digest_[32]{};
   intake& intake_;
   metrics& metrics_;
+  /// Refused posts are counted in updates_total; the log gets at most a few lines a minute.
+  log::limiter unauthorized_log_{5, std::chrono::minutes{1}};
 };
 
 /// The bot's HTTP routes over one intake: /webhook (the updates), /healthz and /metrics. What
