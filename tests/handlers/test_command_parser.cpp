@@ -207,7 +207,7 @@ TEST_CASE("parse_command: NBSP, tabs and invalid bytes do not break parsing") {
 }
 
 TEST_CASE("parse_command: every NFC/NFD pair of commands_variants.txt parses the same") {
-  std::istringstream in(test::fixture("commands_variants.txt"));
+  std::istringstream in(tannha::test::fixture("commands_variants.txt"));
   std::string line;
   std::vector<std::string> nfc;
   std::vector<std::string> nfd;
