@@ -70,10 +70,10 @@ set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
     "chat bot for at-home administrative services of a commune\n"
     "Tận Nhà lives in the Zalo or Telegram group that coordinates a commune's or\n"
     "ward's service receiving administrative dossiers at the homes of people who\n"
-    "cannot travel. Village heads register requests with a short Vietnamese form;\n"
-    "staff schedule, record the visit and the result; the bot posts briefs,\n"
+    "cannot travel. Village heads register requests with a short Vietnamese form,\n"
+    "staff schedule, record the visit and the result, and the bot posts briefs,\n"
     "overdue alerts and reports. Data is kept in one SQLite database.")
-string(JOIN "" CPACK_DEBIAN_PACKAGE_DESCRIPTION ${CPACK_DEBIAN_PACKAGE_DESCRIPTION})
+string(JOIN "" CPACK_DEBIAN_PACKAGE_DESCRIPTION ${CPACK_DEBIAN_PACKAGE_DESCRIPTION})  # no ';' inside
 # Depends: dpkg-shlibdeps on the binary (libssl3, libsqlite3-0, …), plus adduser for postinst.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser")

@@ -72,6 +72,8 @@ else
   fail "packaged tannha --help: $(head -5 "$tmp/help.txt")"
 fi
 file -L "$tmp/root/usr/bin/tannha" | grep -q ', stripped' && ok "binary stripped" || fail "binary not stripped"
+zcat "$tmp/root/usr/share/doc/tannha/changelog.gz" | head -1 | grep -qF "tannha ($version)" \
+  && ok "changelog's latest entry is $version" || fail "packaging/deb/changelog's latest entry is not ($version)"
 config=$tmp/root/etc/tannha/config.toml
 grep -q '^path = "/var/lib/tannha/tannha.db"$' "$config" && ok "config: storage in /var/lib/tannha" \
   || fail "config: storage.path is not /var/lib/tannha/tannha.db"
@@ -103,7 +105,7 @@ echo "systemd-analyze security: $(systemd-analyze security --offline=yes "$unit"
 
 # lintian: errors fail; warnings are listed (the ones kept on purpose are overridden, with why,
 # in packaging/deb/lintian-overrides).
-lintian_out=$(lintian --no-tag-display-limit "$deb" 2>&1 || true)
+lintian_out=$(lintian --tag-display-limit 0 "$deb" 2>&1 || true)
 echo "${lintian_out:-lintian: no tags}"
 errors=$(grep -c '^E: ' <<<"$lintian_out" || true)
 [[ $errors -eq 0 ]] && ok "lintian: 0 errors, $(grep -c '^W: ' <<<"$lintian_out" || true) warnings" \
