@@ -12,7 +12,7 @@ namespace tannha::bot {
 
 namespace {
 constexpr std::string_view text_plain = "text/plain; charset=utf-8";
-constexpr std::string_view json = "application/json";
+constexpr std::string_view json_type = "application/json";
 }  // namespace
 
 std::string_view path_of(std::string_view target) {
@@ -201,7 +201,7 @@ std::optional<http_response> webhook_route::check_header(const http::request_hea
                         {"platform", to_string(kind_)},
                         {"header", secret ? "wrong" : "missing"},
                         {"suppressed", *suppressed}});
-  return respond(metrics_, http::status::unauthorized, h.version(), false, "{\"ok\":false}", json);
+  return respond(metrics_, http::status::unauthorized, h.version(), false, "{\"ok\":false}", json_type);
 }
 
 route_step webhook_route::handle(const http_request& req) {
@@ -217,8 +217,8 @@ route_step webhook_route::handle(const http_request& req) {
 
   auto decoded = intake_.decode(req.body(), "webhook");
   if (auto* r = std::get_if<update_result>(&decoded)) {
-    if (*r == update_result::malformed) return timed(respond(metrics_, http::status::bad_request, v, ka, "{\"ok\":false}", json));
-    return timed(respond(metrics_, http::status::ok, v, ka, "{\"ok\":true}", json));
+    if (*r == update_result::malformed) return timed(respond(metrics_, http::status::bad_request, v, ka, "{\"ok\":false}", json_type));
+    return timed(respond(metrics_, http::status::ok, v, ka, "{\"ok\":true}", json_type));
   }
   pending_update p;
   p.message = std::move(std::get<handlers::incoming_message>(decoded));
@@ -240,8 +240,8 @@ void webhook_route::dispatch_pending(std::span<pending_update* const> batch) {
     std::chrono::duration<double> d = now - p.started;
     metrics_.observe("webhook_seconds", d.count());
     p.response = results[i] == update_result::failed
-                     ? respond(metrics_, http::status::internal_server_error, p.version, false, "{\"ok\":false}", json)
-                     : respond(metrics_, http::status::ok, p.version, p.keep_alive, "{\"ok\":true}", json);
+                     ? respond(metrics_, http::status::internal_server_error, p.version, false, "{\"ok\":false}", json_type)
+                     : respond(metrics_, http::status::ok, p.version, p.keep_alive, "{\"ok\":true}", json_type);
   }
 }
 
