@@ -6,6 +6,7 @@
 #include "handlers/conversation.hpp"
 #include "handlers/text.hpp"
 #include "log/log.hpp"
+#include "storage/group_hints.hpp"
 #include "storage/outbox.hpp"
 #include "storage/update_log.hpp"
 
@@ -43,6 +44,7 @@ struct dispatcher::impl {
   services svc;
   storage::outbox outbox;
   storage::update_log updates;
+  storage::group_hints hints;
   std::function<void(std::string_view)> command_hook;
   /// Commands of the update being handled, then of the batch: told to command_hook only once
   /// their transaction commits, so rolled-back work is not counted.
@@ -58,7 +60,8 @@ struct dispatcher::impl {
             storage::draft_repository(d), storage::audit_log(d), render, procedures, units, options.draft_ttl_minutes,
             storage::feedback_repository(d), storage::invite_repository(d), storage::report_repository(d)},
         outbox(d, [n = options.max_text_units](std::string_view text) { return split_by_utf16(text, n); }),
-        updates(d) {}
+        updates(d),
+        hints(d) {}
 
   /// One update inside the caller's write transaction, in a savepoint of its own.
   dispatch_outcome handle_one(const incoming_message& msg, domain::instant now);
@@ -77,6 +80,11 @@ const std::vector<domain::unit>& dispatcher::units() const { return impl_->units
 void dispatcher::on_command(std::function<void(std::string_view)> f) { impl_->command_hook = std::move(f); }
 
 namespace {
+
+/// How often one person is pointed to /giup in a group when they mention the bot without a
+/// command (issue 13: a mention is the only way a group message reaches a Zalo bot, so each
+/// one would otherwise be answered).
+constexpr std::chrono::hours group_hint_interval{1};
 
 // "[unit] …": a member of several units names the unit at the start of the arguments.
 std::optional<std::string> take_unit_prefix(std::string& args) {
@@ -150,6 +158,8 @@ std::vector<dispatch_outcome> dispatcher::handle_batch(std::span<const incoming_
 dispatch_outcome dispatcher::impl::route(context& ctx) {
   const auto& msg = ctx.msg;
   if (msg.user_id.empty() || msg.chat_id.empty()) return dispatch_outcome::ignored;
+  // Another bot (or our own post echoed back) is never answered: two bots would loop.
+  if (msg.from_bot) return dispatch_outcome::ignored;
 
   std::string unit_hint;
   if (msg.is_group) {
@@ -169,7 +179,12 @@ dispatch_outcome dispatcher::impl::route(context& ctx) {
 
   auto parsed = parse_command(msg.text, options.bot_name);
   if (msg.kind == message_kind::other && parsed.how != command_parse::kind::command) {
-    ctx.reply(render.render("chi_nhan_chu"));
+    // Images, stickers, voice: a group is not answered (the people there see the photo; a reply
+    // to each would be noise); in private the sender learns what the bot reads and how to
+    // register. A caption that is a command still runs below.
+    if (msg.is_group) return dispatch_outcome::ignored;
+    const bool member = !svc.units_repo.memberships(msg.user_id).empty();
+    ctx.reply(render.render("chi_nhan_chu", {{"member", member}}));
     return dispatch_outcome::processed;
   }
 
@@ -222,7 +237,14 @@ dispatch_outcome dispatcher::impl::route(context& ctx) {
       // Telegram groups may deliver chatter not meant for the bot; Zalo only delivers
       // mentions and replies, which deserve an answer.
       if (msg.is_group && msg.platform == "telegram" && msg.reply_to.empty()) return dispatch_outcome::ignored;
-      if (trim(parsed.text).empty() && msg.is_group) return dispatch_outcome::ignored;
+      if (msg.is_group) {
+        // A mention with free text: a one-line pointer, at most once per person per hour (the
+        // record is written in this update's transaction, with the reply).
+        if (trim(parsed.text).empty()) return dispatch_outcome::ignored;
+        if (!hints.claim(msg.user_id, ctx.now, group_hint_interval)) return dispatch_outcome::ignored;
+        ctx.reply(render.render("goi_y_giup_nhom"));
+        return dispatch_outcome::processed;
+      }
       ctx.reply(render.render("goi_y_giup"));
       return dispatch_outcome::processed;
     case command_parse::kind::unknown: {
