@@ -21,7 +21,7 @@ FUZZ_SMOKE_RUNS ?= 10000
 # build still fails on them).
 BENCH_CXXFLAGS ?= -Wno-error=restrict -Wno-error=maybe-uninitialized
 
-.PHONY: all deps deps-san build run test san-build test-asan clean bench bench-build crash fuzz fuzz-smoke
+.PHONY: all deps deps-san deps-deb build run test deb san-build test-asan clean bench bench-build crash fuzz fuzz-smoke
 
 all: build
 
@@ -39,6 +39,15 @@ run: build
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# dpkg-dev, lintian, systemd (systemd-analyze) for the package and its check.
+deps-deb:
+	@./scripts/install-deps.sh --deb
+
+# $(BUILD_DIR)/tannha_VERSION_amd64.deb, from the tree `make build` compiled (CPack's DEB
+# generator: cmake/package.cmake); scripts/check-deb.sh checks it.
+deb: deps-deb build
+	cd $(BUILD_DIR) && cpack -G DEB
 
 # clang-14 and libclang-rt-14-dev (libFuzzer, the sanitizer runtimes) as well.
 deps-san:

@@ -485,12 +485,17 @@ const char* env_value(const char* name) {
   return v && *v ? v : nullptr;
 }
 
-void read_server(diagnostics& d, const toml::table& root, server_config& s) {
-  const toml::table* t = get_table(d, root, "server", "");
-  if (!t) return;
+void read_server_keys(diagnostics& d, const toml::table* t, server_config& s) {
   const std::string p = "server";
   check_keys(d, *t, p, {"listen", "webhook_path", "body_limit_bytes", "read_timeout_seconds",
-                        "idle_timeout_seconds", "max_connections"});
+                        "idle_timeout_seconds", "max_connections", "metrics_token"});
+  if (auto v = get_string(d, *t, "metrics_token", p, false)) {
+    // Sent in a header: visible ASCII without spaces, so that what is typed is what is compared.
+    std::string token = handlers::trim(*v);
+    bool ok = std::all_of(token.begin(), token.end(), [](char c) { return c > ' ' && c < 0x7f; });
+    if (ok) s.metrics_token = token;
+    else d.add(t->get("metrics_token")->source(), "server.metrics_token", "must be visible ASCII characters without spaces");
+  }
   if (auto v = get_string(d, *t, "listen", p, false)) {
     if (parse_listen_address(*v)) s.listen = *v;
     else d.add(t->get("listen")->source(), "server.listen", "must be \"host:port\" such as \"127.0.0.1:8080\" (got \"" + *v + "\")");
@@ -506,6 +511,12 @@ void read_server(diagnostics& d, const toml::table& root, server_config& s) {
   read_positive_int(d, *t, "read_timeout_seconds", p, s.read_timeout_seconds);
   read_positive_int(d, *t, "idle_timeout_seconds", p, s.idle_timeout_seconds);
   read_positive_int(d, *t, "max_connections", p, s.max_connections);
+}
+
+void read_server(diagnostics& d, const toml::table& root, server_config& s) {
+  if (const toml::table* t = get_table(d, root, "server", "")) read_server_keys(d, t, s);
+  // Like the platform's secrets, the token may come from the environment instead of the file.
+  if (const char* v = env_value("TANNHA_METRICS_TOKEN")) s.metrics_token = v;
 }
 
 void read_platform(diagnostics& d, const toml::table& root, platform_config& pc) {

@@ -20,6 +20,7 @@ struct server_config {
   int read_timeout_seconds = 10;
   int idle_timeout_seconds = 30;
   int max_connections = 512;
+  std::string metrics_token;  ///< or TANNHA_METRICS_TOKEN; empty: /metrics needs no token
 };
 
 /// [platform]

@@ -127,6 +127,26 @@ std::string csv_field(std::string_view value, char separator) {
   return out;
 }
 
+bool read_as_formula(std::string_view value) {
+  if (value.empty()) return false;
+  switch (value.front()) {
+    case '=':
+    case '+':
+    case '-':
+    case '@':
+    case '\t':
+    case '\r':
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string csv_text_cell(std::string_view value) {
+  if (!read_as_formula(value)) return std::string(value);
+  return "'" + std::string(value);
+}
+
 std::string csv_line(const std::vector<std::string>& fields, char separator) {
   std::string out;
   for (std::size_t i = 0; i < fields.size(); ++i) {

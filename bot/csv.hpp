@@ -41,6 +41,15 @@ std::string csv_field(std::string_view value, char separator = ',');
 /// One record as written, ending with CRLF (RFC 4180).
 std::string csv_line(const std::vector<std::string>& fields, char separator = ',');
 
+/// True when a spreadsheet would read a cell that begins like this as a formula: it begins with
+/// '=', '+', '-', '@', a tab or a carriage return (OWASP, "CSV Injection"). Exports of typed text
+/// (names, codes) must not run as formulas in staff's Excel.
+bool read_as_formula(std::string_view value);
+
+/// Text for a CSV export cell: prefixed with a single quote when `read_as_formula`, so that a
+/// spreadsheet shows it as text; as is otherwise.
+std::string csv_text_cell(std::string_view value);
+
 /// The UTF-8 byte order mark, which Excel needs to read a CSV file as UTF-8.
 inline constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
 

@@ -177,10 +177,11 @@ std::string format_decimal(double v) {
   return buf;
 }
 
+// A cell as CSV text; typed text that a spreadsheet would run as a formula gets its quote.
 std::string cell_text(const sheet_cell& c) {
   struct visitor {
     std::string operator()(std::monostate) const { return ""; }
-    std::string operator()(const std::string& s) const { return s; }
+    std::string operator()(const std::string& s) const { return csv_text_cell(s); }
     std::string operator()(std::int64_t n) const { return std::to_string(n); }
     std::string operator()(double d) const { return format_decimal(d); }
     std::string operator()(domain::day d) const { return domain::format_date(d); }
@@ -255,6 +256,20 @@ domain::result<std::monostate> write_xlsx(const sheet& s, const std::string& pat
   format_set_bold(total_decimal);
   format_set_top(total_decimal, LXW_BORDER_THIN);
   format_set_num_format(total_decimal, "0.0");
+  // Text that a spreadsheet would read as a formula: a string cell is never evaluated when the
+  // file opens, and the Text number format (49, "@") keeps it text when someone edits the cell
+  // (Enter on "=…" in a General cell would make it a formula). No quote: in XLSX it would be
+  // part of the value. (libxlsxwriter 1.1.4 has no quote-prefix format.)
+  auto text_variant = [&](lxw_format* base_bold, lxw_format* base_top) {
+    lxw_format* f = workbook_add_format(wb);
+    format_set_num_format_index(f, 49);  // Excel's built-in Text format, "@"
+    if (base_bold) format_set_bold(f);
+    if (base_top) format_set_top(f, LXW_BORDER_THIN);
+    return f;
+  };
+  lxw_format* formula_text = text_variant(nullptr, nullptr);
+  lxw_format* bold_formula_text = text_variant(bold, nullptr);
+  lxw_format* total_formula_text = text_variant(total, total);
 
   for (std::size_t c = 0; c < s.columns.size(); ++c) {
     auto col = static_cast<lxw_col_t>(c);
@@ -265,12 +280,12 @@ domain::result<std::monostate> write_xlsx(const sheet& s, const std::string& pat
   worksheet_freeze_panes(ws, 1, 0);
 
   auto write_row = [&](lxw_row_t r, const sheet_row& row, lxw_format* text_fmt, lxw_format* date_fmt,
-                       lxw_format* dec_fmt) {
+                       lxw_format* dec_fmt, lxw_format* formula_fmt) {
     for (std::size_t c = 0; c < row.cells.size() && c < s.columns.size(); ++c) {
       auto col = static_cast<lxw_col_t>(c);
       const auto& cell = row.cells[c];
       if (auto* t = std::get_if<std::string>(&cell)) {
-        worksheet_write_string(ws, r, col, t->c_str(), text_fmt);
+        worksheet_write_string(ws, r, col, t->c_str(), read_as_formula(*t) ? formula_fmt : text_fmt);
       } else if (auto* n = std::get_if<std::int64_t>(&cell)) {
         worksheet_write_number(ws, r, col, static_cast<double>(*n), text_fmt);
       } else if (auto* d = std::get_if<double>(&cell)) {
@@ -287,14 +302,14 @@ domain::result<std::monostate> write_xlsx(const sheet& s, const std::string& pat
   };
   lxw_row_t r = 1;
   for (const auto& row : s.rows) {
-    if (row.emphasis) write_row(r, row, bold, bold_date, bold_decimal);
-    else write_row(r, row, nullptr, date, decimal);
+    if (row.emphasis) write_row(r, row, bold, bold_date, bold_decimal, bold_formula_text);
+    else write_row(r, row, nullptr, date, decimal, formula_text);
     ++r;
   }
   if (!s.columns.empty()) {
     worksheet_autofilter(ws, 0, 0, r - 1, static_cast<lxw_col_t>(s.columns.size() - 1));
   }
-  if (s.totals) write_row(r, *s.totals, total, total, total_decimal);
+  if (s.totals) write_row(r, *s.totals, total, total, total_decimal, total_formula_text);
 
   lxw_error err = workbook_close(wb);
   if (err != LXW_NO_ERROR) {

@@ -59,11 +59,14 @@ struct sheet {
 /// Builds the table of `what` for a unit and period from the database.
 sheet build_export(storage::database& db, const domain::unit& unit, export_what what, const domain::period& p);
 
-/// CSV text: UTF-8 BOM, the header, one line per row (RFC 4180 quoting, CRLF); dates dd/mm/yyyy.
+/// CSV text: UTF-8 BOM, the header, one line per row (RFC 4180 quoting, CRLF); dates dd/mm/yyyy;
+/// text that a spreadsheet would read as a formula (`read_as_formula`) begins with a quote.
 std::string to_csv(const sheet& s);
 
 /// Writes an XLSX workbook of one worksheet: bold filled header, frozen header row, column
-/// widths, autofilter, dates as real dates shown dd/mm/yyyy, and the totals row in bold.
+/// widths, autofilter, dates as real dates shown dd/mm/yyyy, and the totals row in bold. Text is
+/// written as string cells (never evaluated); text that `read_as_formula` also gets the Text
+/// number format, so that editing the cell does not turn it into a formula.
 /// Fails with the library's message when the file cannot be written.
 domain::result<std::monostate> write_xlsx(const sheet& s, const std::string& path);
 

@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <memory>
 
 #include "bot/log.hpp"
 
@@ -12,7 +13,7 @@ namespace tannha::bot {
 
 namespace {
 constexpr std::string_view text_plain = "text/plain; charset=utf-8";
-constexpr std::string_view json = "application/json";
+constexpr std::string_view json_type = "application/json";
 }  // namespace
 
 std::string_view path_of(std::string_view target) {
@@ -148,7 +149,55 @@ route healthz_route(std::function<bool()> healthy, metrics& m) {
           nullptr};
 }
 
-route metrics_route(metrics& m) {
+hashed_secret::hashed_secret(std::string secret) : empty_(secret.empty()) {
+  SHA256(reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), digest_);
+  OPENSSL_cleanse(secret.data(), secret.size());
+}
+
+bool hashed_secret::matches(std::string_view candidate) const {
+  if (empty_) return false;
+  unsigned char digest[32];
+  SHA256(reinterpret_cast<const unsigned char*>(candidate.data()), candidate.size(), digest);
+  return CRYPTO_memcmp(digest, digest_, sizeof digest) == 0;
+}
+
+namespace {
+
+// The credentials of "Authorization: Bearer <token>" (the scheme is case-insensitive, RFC 9110
+// §11.1), or nullopt when the header is missing or of another scheme.
+std::optional<std::string_view> bearer_token(const http::request_header<>& h) {
+  auto it = h.find(http::field::authorization);
+  if (it == h.end()) return std::nullopt;
+  std::string_view v = it->value();
+  constexpr std::string_view scheme = "bearer ";
+  if (v.size() < scheme.size()) return std::nullopt;
+  for (std::size_t i = 0; i < scheme.size(); ++i) {
+    char c = v[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != scheme[i]) return std::nullopt;
+  }
+  v.remove_prefix(scheme.size());
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  return v;
+}
+
+}  // namespace
+
+route metrics_route(metrics& m, std::string token) {
+  std::function<std::optional<http_response>(const http::request_header<>&)> check;
+  if (!token.empty()) {
+    // Shared by the row's copies; the token itself is not kept.
+    auto secret = std::make_shared<const hashed_secret>(std::move(token));
+    check = [secret, &m](const http::request_header<>& h) -> std::optional<http_response> {
+      auto given = bearer_token(h);
+      if (given && secret->matches(*given)) return std::nullopt;
+      log_warn("metrics", {{"result", "unauthorized"}, {"header", given ? "wrong" : "missing"}});
+      auto res = respond(m, http::status::unauthorized, h.version(), false, "401 Unauthorized\n", text_plain);
+      res.set(http::field::www_authenticate, "Bearer realm=\"metrics\"");
+      return res;
+    };
+  }
   return {http::verb::get, "/metrics", [&m](const http_request& req) -> route_step {
             // Counted before rendering so the scrape that sees it is this one.
             m.inc("http_requests_total", {{"code", "200"}});
@@ -160,7 +209,7 @@ route metrics_route(metrics& m) {
             res.prepare_payload();
             return res;
           },
-          nullptr};
+          std::move(check)};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -171,18 +220,13 @@ webhook_route::webhook_route(std::string path, std::size_t body_limit, platform_
     : path_(std::move(path)),
       body_limit_(body_limit),
       kind_(kind),
-      secret_empty_(secret.empty()),
+      secret_(std::move(secret)),
       intake_(in),
-      metrics_(m) {
-  SHA256(reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), secret_digest_);
-  OPENSSL_cleanse(secret.data(), secret.size());
-}
+      metrics_(m) {}
 
 bool webhook_route::secret_ok(std::string_view header_value) const {
-  if (secret_empty_) return kind_ == platform_kind::console;
-  unsigned char digest[32];
-  SHA256(reinterpret_cast<const unsigned char*>(header_value.data()), header_value.size(), digest);
-  return CRYPTO_memcmp(digest, secret_digest_, sizeof digest) == 0;
+  if (secret_.empty()) return kind_ == platform_kind::console;
+  return secret_.matches(header_value);
 }
 
 std::optional<http_response> webhook_route::check_header(const http::request_header<>& h) {
@@ -196,8 +240,12 @@ std::optional<http_response> webhook_route::check_header(const http::request_hea
   }
   if (secret && secret_ok(*secret)) return std::nullopt;
   intake_.count("unauthorized");
-  log_warn("update", {{"result", "unauthorized"}, {"platform", to_string(kind_)}, {"header", secret ? "wrong" : "missing"}});
-  return respond(metrics_, http::status::unauthorized, h.version(), false, "{\"ok\":false}", json);
+  if (auto suppressed = unauthorized_log_.allow(std::chrono::steady_clock::now()))
+    log_warn("update", {{"result", "unauthorized"},
+                        {"platform", to_string(kind_)},
+                        {"header", secret ? "wrong" : "missing"},
+                        {"suppressed", *suppressed}});
+  return respond(metrics_, http::status::unauthorized, h.version(), false, "{\"ok\":false}", json_type);
 }
 
 route_step webhook_route::handle(const http_request& req) {
@@ -213,8 +261,8 @@ route_step webhook_route::handle(const http_request& req) {
 
   auto decoded = intake_.decode(req.body(), "webhook");
   if (auto* r = std::get_if<update_result>(&decoded)) {
-    if (*r == update_result::malformed) return timed(respond(metrics_, http::status::bad_request, v, ka, "{\"ok\":false}", json));
-    return timed(respond(metrics_, http::status::ok, v, ka, "{\"ok\":true}", json));
+    if (*r == update_result::malformed) return timed(respond(metrics_, http::status::bad_request, v, ka, "{\"ok\":false}", json_type));
+    return timed(respond(metrics_, http::status::ok, v, ka, "{\"ok\":true}", json_type));
   }
   pending_update p;
   p.message = std::move(std::get<handlers::incoming_message>(decoded));
@@ -236,8 +284,8 @@ void webhook_route::dispatch_pending(std::span<pending_update* const> batch) {
     std::chrono::duration<double> d = now - p.started;
     metrics_.observe("webhook_seconds", d.count());
     p.response = results[i] == update_result::failed
-                     ? respond(metrics_, http::status::internal_server_error, p.version, false, "{\"ok\":false}", json)
-                     : respond(metrics_, http::status::ok, p.version, p.keep_alive, "{\"ok\":true}", json);
+                     ? respond(metrics_, http::status::internal_server_error, p.version, false, "{\"ok\":false}", json_type)
+                     : respond(metrics_, http::status::ok, p.version, p.keep_alive, "{\"ok\":true}", json_type);
   }
 }
 
@@ -257,7 +305,7 @@ webhook_app::webhook_app(server_config cfg, platform_kind kind, std::string secr
       routes_(cfg_.body_limit, m) {
   routes_.add(webhook_.row());
   routes_.add(healthz_route(std::move(healthy), m));
-  routes_.add(metrics_route(m));
+  routes_.add(metrics_route(m, cfg_.metrics_token));
   routes_.set_commit([this](std::span<pending_update* const> batch) { webhook_.dispatch_pending(batch); });
 }
 

@@ -17,6 +17,7 @@
 #include "bot/intake.hpp"
 #include "bot/metrics.hpp"
 #include "bot/platform.hpp"
+#include "log/limiter.hpp"
 #include "handlers/incoming_message.hpp"
 
 namespace tannha::bot {
@@ -103,10 +104,28 @@ class route_table {
   commit_fn commit_;
 };
 
+/// A secret kept only as its SHA-256 digest and compared in constant time: both sides are
+/// hashed first, so neither the content nor the length leaks through timing.
+class hashed_secret {
+ public:
+  /// Keeps the digest of `secret` and wipes the copy.
+  explicit hashed_secret(std::string secret);
+  /// True when no secret was given.
+  bool empty() const { return empty_; }
+  /// True when `candidate` is the secret (false for any candidate when empty()).
+  bool matches(std::string_view candidate) const;
+
+ private:
+  bool empty_;
+  unsigned char digest_[32]{};
+};
+
 /// GET /healthz: 200 "ok" while `healthy()` says so (or is not set), else 503.
 route healthz_route(std::function<bool()> healthy, metrics& m);
-/// GET /metrics: the Prometheus text of `m`.
-route metrics_route(metrics& m);
+/// GET /metrics: the Prometheus text of `m`. With a `token`, only for requests carrying
+/// `Authorization: Bearer <token>` (401 otherwise, decided from the header, compared in constant
+/// time); without one, open to whoever reaches the listen address.
+route metrics_route(metrics& m, std::string token = {});
 
 /// POST {webhook_path}: the platform's updates. The secret header is checked before the body is
 /// read; the body is decoded by the intake and committed in a batch (dispatch_pending()).
@@ -134,10 +153,11 @@ class webhook_route {
   std::string path_;
   std::size_t body_limit_;
   platform_kind kind_;
-  bool secret_empty_;
-  unsigned char secret_digest_[32]{};
+  hashed_secret secret_;
   intake& intake_;
   metrics& metrics_;
+  /// Refused posts are counted in updates_total; the log gets at most a few lines a minute.
+  log::limiter unauthorized_log_{5, std::chrono::minutes{1}};
 };
 
 /// The bot's HTTP routes over one intake: /webhook (the updates), /healthz and /metrics. What

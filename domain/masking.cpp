@@ -28,7 +28,8 @@ bool is_valid_phone(std::string_view normalized) {
 std::string mask_phone(std::string_view phone) {
   std::string digits = normalize_phone(phone);
   if (digits.size() < 7) return "***";
-  return digits.substr(0, 4) + "***" + digits.substr(digits.size() - 3);
+  // Only the last three digits: enough for staff to tell two people apart, too few to call.
+  return std::string(digits.size() - 3, '*') + digits.substr(digits.size() - 3);
 }
 
 }  // namespace tannha::domain

@@ -9,7 +9,9 @@ std::string normalize_phone(std::string_view typed);
 /// True when the normalised phone looks like a Vietnamese number (10 digits starting with 0,
 /// or 11 for old landlines).
 bool is_valid_phone(std::string_view normalized);
-/// Masked for group posts: "0912345678" -> "0912***678"; short input is fully masked.
+/// Masked for group posts: every digit but the last three is a star, so the length still tells
+/// a mobile (10) from a landline (11): "0912345678" -> "*******678", "02438251234" ->
+/// "********234". Input of fewer than 7 digits is "***" (three digits would be most of it).
 std::string mask_phone(std::string_view phone);
 
 }  // namespace tannha::domain

@@ -29,7 +29,7 @@ else
   shift $(( $# >= 2 ? 2 : 1 ))
 fi
 targets=("$@")
-if ((${#targets[@]} == 0)); then targets=(decode_zalo decode_telegram command form config); fi
+if ((${#targets[@]} == 0)); then targets=(decode_zalo decode_telegram command form config import); fi
 fixtures="$root/tests/fixtures"
 
 seed() {  # seed TARGET CORPUS

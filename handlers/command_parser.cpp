@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <utility>
 
 #include "handlers/text.hpp"
@@ -114,19 +115,39 @@ std::vector<std::string> suggest_commands(const std::vector<std::string>& compac
   return out;
 }
 
-/// The message without "@bot_name" at its start when it is there (compared folded), else
-/// the message unchanged.
+/// The message without "@bot_name" at its start when it is there, else the message unchanged.
+/// The name is compared letter by letter, folded and ignoring spaces, '_' and '-' (fold_compact),
+/// so "@Tận Nhà", "@tan nha", "@TậnNhà" and "@Tận Nhà/lich" all name the bot; the mention must
+/// end at a word boundary ("@Tận Nhàn" is someone else). A ':' or ',' right after it is dropped.
 std::string drop_bot_mention(std::string s, std::string_view bot_name) {
   if (s.empty() || s.front() != '@') return s;
-  const std::string name = fold(bot_name);
+  const std::string name = fold_compact(bot_name);
   if (name.empty()) return s;
-  const std::size_t name_words = split(name, ' ').size();
   const std::string_view rest = std::string_view(s).substr(1);
-  const std::vector<span> words = words_of(rest);
-  if (words.size() < name_words || words.front().begin != 0) return s;
-  const std::size_t end = words[name_words - 1].end;
-  if (fold(rest.substr(0, end)) != name) return s;
-  return trim(rest.substr(end));
+  std::size_t matched = 0;  // bytes of `name` matched so far
+  std::size_t i = 0;
+  while (i < rest.size() && matched < name.size()) {
+    const std::size_t n = sequence_length(static_cast<unsigned char>(rest[i]));
+    const std::string_view ch = rest.substr(i, n);
+    if (is_space(code_point_at(rest, i))) {
+      if (matched == 0) return s;  // "@ Tận Nhà": not a mention
+      i += n;
+      continue;
+    }
+    const std::string f = fold_compact(ch);
+    if (name.compare(matched, f.size(), f) != 0) return s;
+    matched += f.size();
+    i += n;
+  }
+  if (matched < name.size()) return s;
+  if (i < rest.size()) {
+    // A letter or digit right after the name continues another word: not the bot.
+    const std::string next = fold_compact(rest.substr(i, sequence_length(static_cast<unsigned char>(rest[i]))));
+    if (!next.empty() && std::isalnum(static_cast<unsigned char>(next.front()))) return s;
+  }
+  std::string out = trim(rest.substr(i));
+  if (!out.empty() && (out.front() == ':' || out.front() == ',')) out = trim(std::string_view(out).substr(1));
+  return out;
 }
 
 /// Parses text already normalised (NFC, trimmed, newlines unified).

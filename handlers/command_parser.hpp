@@ -39,9 +39,10 @@ struct command_parse {
 /// space is unknown with no word and no suggestions.
 command_parse parse_command(std::string_view text);
 
-/// parse_command() knowing the bot's display name: a leading "@bot_name" (compared folded) is
-/// dropped precisely, so a mention followed by plain text gives `text` without the mention
-/// ("@Tận Nhà Năm sinh: 1938" -> "Năm sinh: 1938"). Other leading mentions: as above.
+/// parse_command() knowing the bot's display name: a leading "@bot_name" is dropped precisely,
+/// compared folded and ignoring spaces ("@Tận Nhà", "@tan nha", "@TậnNhà", and glued to the
+/// command: "@Tận Nhà/lich"), so a mention followed by plain text gives `text` without the
+/// mention ("@Tận Nhà Năm sinh: 1938" -> "Năm sinh: 1938"). Other leading mentions: as above.
 command_parse parse_command(std::string_view text, std::string_view bot_name);
 
 /// A request number from the leading token of an argument: "#12", "12", "# 12", "số 12",

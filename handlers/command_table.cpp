@@ -15,7 +15,7 @@ using domain::audience;
 using enum unit_need;
 using enum chat_place;
 
-constexpr std::array<command_spec, 27> table{{
+constexpr std::array<command_spec, 27> command_rows{{
     // id               name         aliases                          who                              unit      where         handler
     {action::giup,      "giup",      "start help huongdan trogiup",   audience::anyone,                none,     anywhere,     handle_help},
     {action::dangky,    "dangky",    "",                              audience::registrar,             required, anywhere,     handle_register},
@@ -47,9 +47,9 @@ constexpr std::array<command_spec, 27> table{{
 }};
 
 constexpr bool rows_in_action_order() {
-  for (std::size_t i = 0; i < table.size(); ++i)
-    if (static_cast<std::size_t>(table[i].id) != i || table[i].name.empty() || table[i].run == nullptr) return false;
-  return static_cast<std::size_t>(action::ketnoi) + 1 == table.size();
+  for (std::size_t i = 0; i < command_rows.size(); ++i)
+    if (static_cast<std::size_t>(command_rows[i].id) != i || command_rows[i].name.empty() || command_rows[i].run == nullptr) return false;
+  return static_cast<std::size_t>(action::ketnoi) + 1 == command_rows.size();
 }
 static_assert(rows_in_action_order(), "one row per action, in enum order, each with a name and a handler");
 
@@ -66,15 +66,15 @@ bool has_word(std::string_view list, std::string_view word) {
 
 }  // namespace
 
-std::span<const command_spec> command_table() { return table; }
+std::span<const command_spec> command_table() { return command_rows; }
 
-const command_spec& spec_of(action a) { return table[static_cast<std::size_t>(a)]; }
+const command_spec& spec_of(action a) { return command_rows[static_cast<std::size_t>(a)]; }
 
 const command_spec* find_command(std::string_view compact) {
   if (compact.empty()) return nullptr;
-  for (const auto& row : table)
+  for (const auto& row : command_rows)
     if (row.name == compact) return &row;
-  for (const auto& row : table)
+  for (const auto& row : command_rows)
     if (has_word(row.aliases, compact)) return &row;
   return nullptr;
 }

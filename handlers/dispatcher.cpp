@@ -6,6 +6,7 @@
 #include "handlers/conversation.hpp"
 #include "handlers/text.hpp"
 #include "log/log.hpp"
+#include "storage/group_hints.hpp"
 #include "storage/outbox.hpp"
 #include "storage/update_log.hpp"
 
@@ -43,7 +44,12 @@ struct dispatcher::impl {
   services svc;
   storage::outbox outbox;
   storage::update_log updates;
+  storage::group_hints hints;
   std::function<void(std::string_view)> command_hook;
+  /// Commands of the update being handled, then of the batch: told to command_hook only once
+  /// their transaction commits, so rolled-back work is not counted.
+  std::vector<std::string_view> update_commands;
+  std::vector<std::string_view> batch_commands;
 
   impl(storage::database& d, std::vector<domain::unit> u, std::vector<domain::procedure> cat, dispatcher_options o)
       : db(d),
@@ -55,7 +61,8 @@ struct dispatcher::impl {
             storage::feedback_repository(d), storage::invite_repository(d), storage::report_repository(d),
             options.code_hash},
         outbox(d, [n = options.max_text_units](std::string_view text) { return split_by_utf16(text, n); }),
-        updates(d) {
+        updates(d),
+        hints(d) {
     // The group a unit uses is the stored one: /ketnoi may have set it since the config was read.
     for (auto& unit : units)
       if (auto g = svc.units_repo.stored_group(unit.id)) unit.chat_id = *g;
@@ -78,6 +85,11 @@ const std::vector<domain::unit>& dispatcher::units() const { return impl_->units
 void dispatcher::on_command(std::function<void(std::string_view)> f) { impl_->command_hook = std::move(f); }
 
 namespace {
+
+/// How often one person is pointed to /giup in a group when they mention the bot without a
+/// command (issue 13: a mention is the only way a group message reaches a Zalo bot, so each
+/// one would otherwise be answered).
+constexpr std::chrono::hours group_hint_interval{1};
 
 // "[unit] …": a member of several units names the unit at the start of the arguments.
 std::optional<std::string> take_unit_prefix(std::string& args) {
@@ -112,6 +124,7 @@ dispatch_outcome dispatcher::impl::handle_one(const incoming_message& msg, domai
       return dispatch_outcome::duplicate;
     }
     context ctx{svc, msg, now, nullptr, std::nullopt, {}, std::nullopt};
+    update_commands.clear();
     auto outcome = route(ctx);
     int nowhere = 0;
     for (const auto& o : ctx.out) {
@@ -123,6 +136,7 @@ dispatch_outcome dispatcher::impl::handle_one(const incoming_message& msg, domai
       outbox.enqueue(o.chat_id, o.text, now);
     }
     sp.release();
+    batch_commands.insert(batch_commands.end(), update_commands.begin(), update_commands.end());
     if (nowhere > 0) log::log_warn("posts_without_group", {{"count", nowhere}});
     if (ctx.group_change) {
       for (auto& u : units)
@@ -150,15 +164,20 @@ std::vector<dispatch_outcome> dispatcher::handle_batch(std::span<const incoming_
   auto& m = *impl_;
   std::vector<dispatch_outcome> outcomes;
   outcomes.reserve(msgs.size());
+  m.batch_commands.clear();
   storage::write_transaction tx(m.db);
   for (const auto* msg : msgs) outcomes.push_back(m.handle_one(*msg, now));
   tx.commit();
+  if (m.command_hook)
+    for (auto name : m.batch_commands) m.command_hook(name);
   return outcomes;
 }
 
 dispatch_outcome dispatcher::impl::route(context& ctx) {
   const auto& msg = ctx.msg;
   if (msg.user_id.empty() || msg.chat_id.empty()) return dispatch_outcome::ignored;
+  // Another bot (or our own post echoed back) is never answered: two bots would loop.
+  if (msg.from_bot) return dispatch_outcome::ignored;
 
   std::string unit_hint;
   if (msg.is_group) {
@@ -183,7 +202,12 @@ dispatch_outcome dispatcher::impl::route(context& ctx) {
 
   auto parsed = parse_command(msg.text, options.bot_name);
   if (msg.kind == message_kind::other && parsed.how != command_parse::kind::command) {
-    ctx.reply(render.render("chi_nhan_chu"));
+    // Images, stickers, voice: a group is not answered (the people there see the photo; a reply
+    // to each would be noise); in private the sender learns what the bot reads and how to
+    // register. A caption that is a command still runs below.
+    if (msg.is_group) return dispatch_outcome::ignored;
+    const bool member = !svc.units_repo.memberships(msg.user_id).empty();
+    ctx.reply(render.render("chi_nhan_chu", {{"member", member}}));
     return dispatch_outcome::processed;
   }
 
@@ -237,7 +261,14 @@ dispatch_outcome dispatcher::impl::route(context& ctx) {
       // Telegram groups may deliver chatter not meant for the bot; Zalo only delivers
       // mentions and replies, which deserve an answer.
       if (msg.is_group && msg.platform == "telegram" && msg.reply_to.empty()) return dispatch_outcome::ignored;
-      if (trim(parsed.text).empty() && msg.is_group) return dispatch_outcome::ignored;
+      if (msg.is_group) {
+        // A mention with free text: a one-line pointer, at most once per person per hour (the
+        // record is written in this update's transaction, with the reply).
+        if (trim(parsed.text).empty()) return dispatch_outcome::ignored;
+        if (!hints.claim(msg.user_id, ctx.now, group_hint_interval)) return dispatch_outcome::ignored;
+        ctx.reply(render.render("goi_y_giup_nhom"));
+        return dispatch_outcome::processed;
+      }
       ctx.reply(render.render("goi_y_giup"));
       return dispatch_outcome::processed;
     case command_parse::kind::unknown: {
@@ -248,7 +279,7 @@ dispatch_outcome dispatcher::impl::route(context& ctx) {
       return dispatch_outcome::processed;
     }
     case command_parse::kind::command:
-      if (command_hook) command_hook(command_name(parsed.command->action));
+      update_commands.push_back(command_name(parsed.command->action));
       run_command(ctx, *parsed.command);
       return dispatch_outcome::processed;
   }

@@ -50,7 +50,8 @@ class dispatcher {
   /// The units, each with its effective group (the stored one, e.g. set by /ketnoi; chat_id
   /// empty when the unit has none yet).
   const std::vector<domain::unit>& units() const;
-  /// Called with the action of every recognised command (for metrics).
+  /// Called with the name of every recognised command once its update is committed (for
+  /// metrics): a rolled-back update or a redelivered one is not counted.
   void on_command(std::function<void(std::string_view)> f);
 
  private:

@@ -20,6 +20,7 @@ struct incoming_message {
   std::string text;        ///< text or caption, as sent (may carry a leading @mention)
   std::string reply_to;    ///< id of the message this replies to, when the platform says
   message_kind kind = message_kind::text;
+  bool from_bot = false;   ///< the sender is a bot: never processed (adapters may drop it earlier)
   domain::instant date{};  ///< when the platform says it was sent
 };
 

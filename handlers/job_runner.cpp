@@ -346,16 +346,21 @@ struct job_runner::impl {
     if (u.cal.is_working_day(today) && local >= at(t.digest_time))
       out.push_back({at(t.digest_time), job_names::digest, domain::iso_date(today),
                      [this, &u, now] { return build_digest(reports, members, render, u, now); }});
-    if (weekday{today} == t.weekly_report_day && local >= at(t.weekly_report_time)) {
-      auto p = domain::previous(domain::period_containing(today, domain::period_kind::week));
-      out.push_back({at(t.weekly_report_time), job_names::weekly, p.key,
-                     [this, &u, p, now] { return build_report(reports, render, u, p, now); }});
-    }
-    if (year_month_day{today}.day() == std::chrono::day{1} && local >= at(t.monthly_report_time)) {
-      auto p = domain::previous(domain::period_containing(today, domain::period_kind::month));
-      out.push_back({at(t.monthly_report_time), job_names::monthly, p.key,
-                     [this, &u, p, now] { return build_report(reports, render, u, p, now); }});
-    }
+    // A report is due from its moment (the report day of the week after the one reported; the
+    // 1st of the month after) until that week or month ends, so one missed by a longer outage
+    // is still posted once. Only its own day counts for a unit that never had this report
+    // before: a new deployment does not start with a stale one.
+    const auto report = [&](const char* job, domain::period_kind kind, domain::day due_day, minutes time) {
+      const auto due_at = domain::local_time{due_day.time_since_epoch()} + time;
+      if (local < due_at || (due_day != today && !jobs.ran_any(job, u.id))) return;
+      auto p = domain::previous(domain::period_containing(today, kind));
+      out.push_back({due_at, job, p.key, [this, &u, p, now] { return build_report(reports, render, u, p, now); }});
+    };
+    const auto week = domain::period_containing(today, domain::period_kind::week);
+    report(job_names::weekly, domain::period_kind::week, week.first + (t.weekly_report_day - weekday{week.first}),
+           t.weekly_report_time);
+    report(job_names::monthly, domain::period_kind::month,
+           domain::period_containing(today, domain::period_kind::month).first, t.monthly_report_time);
     std::stable_sort(out.begin(), out.end(), [](const due_job& a, const due_job& b) { return a.at < b.at; });
     return out;
   }

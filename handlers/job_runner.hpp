@@ -54,8 +54,9 @@ struct job_runner_options {
 
 /// The scheduler's work (docs/DESIGN.md §4): for every unit, the posts due at a given instant. Each
 /// (job, unit, period) runs exactly once: its job_runs row is written in the transaction that
-/// queues its posts. Only today's (unit-local) occurrences are considered, so a run missed
-/// during downtime is caught up once the same day and never for an earlier day.
+/// queues its posts. Briefs, cut-offs and digests consider only today's (unit-local)
+/// occurrences: one missed during downtime is caught up once the same day, never later. The
+/// weekly and monthly reports are caught up until the week or month they are posted in ends.
 class job_runner {
  public:
   job_runner(storage::database& db, std::vector<domain::unit> units, job_runner_options options = {});

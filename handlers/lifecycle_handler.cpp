@@ -11,6 +11,7 @@
 #include "handlers/command_parser.hpp"
 #include "handlers/commands.hpp"
 #include "handlers/text.hpp"
+#include "storage/team_links.hpp"
 
 namespace tannha::handlers {
 
@@ -125,6 +126,8 @@ struct target {
   std::string procedure;  ///< display name (code when not in the catalog)
   int processing_days = 0;
   std::string rest;       ///< the arguments after the number, NFC, trimmed
+  /// The team's linked members (storage::team_links); nullopt for a team from before links.
+  std::optional<std::vector<std::string>> team_members;
 };
 
 bool is_village_head_of(const context& ctx, const storage::citizen_record& c) {
@@ -132,24 +135,109 @@ bool is_village_head_of(const context& ctx, const storage::citizen_record& c) {
          fold(ctx.member->village) == fold(c.village);
 }
 
-// A volunteer is on the team when an entry names them: their user id, or their name, allowing
-// staff to type the short name ("@Hoa" for "Lê Thị Hoa").
-bool is_on_team(const context& ctx, const std::string& team) {
+// A volunteer is on the team when the team links them (their user id, set by /xeplich or
+// /phancong). A team written before members were linked names people only: then the entry must
+// be their user id or their whole name as the unit knows it, never a word shared between two
+// names (a volunteer "Văn" is not "Nguyễn Văn Hùng").
+bool is_on_team(const context& ctx, const std::string& team, const std::optional<std::vector<std::string>>& linked) {
   if (ctx.role() != domain::role::tinhnguyen) return false;
-  std::vector<std::string> names;
-  // The name the unit knows the member by; the platform display name (which users set
-  // themselves) only when the unit has none.
-  if (ctx.member && !ctx.member->display_name.empty()) names.push_back(fold(ctx.member->display_name));
-  else if (!ctx.msg.user_name.empty()) names.push_back(fold(ctx.msg.user_name));
+  if (linked) return std::find(linked->begin(), linked->end(), ctx.msg.user_id) != linked->end();
   for (const auto& e : team_entries(team)) {
     if (e == ctx.msg.user_id) return true;
-    auto fe = fold(e);
-    for (const auto& n : names) {
-      if (n.empty()) continue;
-      if (fe == n || contains_words(n, fe) || contains_words(fe, n)) return true;
-    }
+    if (ctx.member && !ctx.member->display_name.empty() && fold(e) == fold(ctx.member->display_name)) return true;
   }
   return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The visit team: each typed name resolved against the unit's members (issue 13, item 4)
+
+// The last 4 characters of a user id: enough to tell two members of the same name apart.
+std::string id_tail(const std::string& user_id) {
+  return user_id.size() <= 4 ? user_id : user_id.substr(user_id.size() - 4);
+}
+
+// The members a typed name means, compared folded: the member whose user id it is; else those
+// whose whole display name it is; else those whose name ends with it, word for word ("Hoa" and
+// "Thị Hoa" mean "Lê Thị Hoa", "oa" does not). Members without a name match by id only.
+std::vector<storage::member_record> members_named(const std::vector<storage::member_record>& members,
+                                                 const std::string& typed) {
+  const std::string f = fold(typed);
+  std::vector<storage::member_record> whole;
+  std::vector<storage::member_record> ending;
+  if (f.empty()) return whole;
+  for (const auto& m : members) {
+    if (m.user_id == typed) return {m};
+    if (m.display_name.empty()) continue;
+    const std::string name = fold(m.display_name);
+    if (name == f) whole.push_back(m);
+    else if (name.ends_with(" " + f)) ending.push_back(m);
+  }
+  return whole.empty() ? ending : whole;
+}
+
+// members_named(), and "Hoa 9f8e": a name followed by the end of one member's id, as the reply
+// to an ambiguous name suggests.
+std::vector<storage::member_record> resolve_name(const std::vector<storage::member_record>& members,
+                                                const std::string& typed) {
+  auto found = members_named(members, typed);
+  if (!found.empty()) return found;
+  const auto sp = typed.find_last_of(' ');
+  if (sp == std::string::npos) return found;
+  const std::string tail = fold(typed.substr(sp + 1));
+  if (tail.size() < 4) return found;
+  for (auto& m : members_named(members, trim(std::string_view(typed).substr(0, sp))))
+    if (fold(m.user_id).ends_with(tail)) found.push_back(std::move(m));
+  return found;
+}
+
+// A team as typed, resolved: linked members by their unit name, others kept as typed.
+struct team_choice {
+  std::string names;                   ///< shown and stored: "Lê Thị Hoa, Công an xã"
+  std::vector<std::string> user_ids;   ///< the linked members, in order
+  std::vector<std::string> outsiders;  ///< people outside the bot: no reminders for them
+  json ambiguous = json::array();      ///< [{typed, candidates: [{name, role, village, id_tail}]}]
+  std::string example;                 ///< the first candidate as it may be typed to choose
+};
+
+team_choice resolve_team(context& ctx, const std::string& team) {
+  team_choice c;
+  const auto members = ctx.svc.units_repo.members(ctx.unit->id);
+  std::vector<std::string> names;
+  for (const auto& typed : team_entries(team)) {
+    const auto found = resolve_name(members, typed);
+    if (found.size() == 1) {
+      const auto& m = found.front();
+      if (std::find(c.user_ids.begin(), c.user_ids.end(), m.user_id) != c.user_ids.end()) continue;
+      c.user_ids.push_back(m.user_id);
+      names.push_back(m.display_name.empty() ? typed : m.display_name);
+    } else if (found.empty()) {
+      names.push_back(typed);
+      c.outsiders.push_back(typed);
+    } else {
+      json candidates = json::array();
+      for (const auto& m : found)
+        candidates.push_back({{"name", m.display_name},
+                              {"role", std::string(domain::label(m.role))},
+                              {"village", m.village},
+                              {"id_tail", id_tail(m.user_id)}});
+      if (c.example.empty()) c.example = found.front().display_name + " " + id_tail(found.front().user_id);
+      c.ambiguous.push_back({{"typed", typed}, {"candidates", std::move(candidates)}});
+    }
+  }
+  c.names = join(names, ", ");
+  return c;
+}
+
+// Answers a team with an ambiguous name (nothing is changed); false when there is none.
+bool ask_which(context& ctx, const target& t, action a, const team_choice& c, const std::string& args_before) {
+  if (c.ambiguous.empty()) return false;
+  ctx.reply(ctx.svc.render.render("doan_nhieu_nguoi", {{"number", t.r.number},
+                                                       {"command", command_name(a)},
+                                                       {"args_before", trim(args_before)},
+                                                       {"names", c.ambiguous},
+                                                       {"example", c.example}}));
+  return true;
 }
 
 // Finds the request named by the arguments and checks that the sender may act on it; answers
@@ -174,8 +262,9 @@ std::optional<target> load(context& ctx, action a, const std::string& args) {
   t.procedure = proc ? proc->name : t.r.procedure_code;
   t.processing_days = proc ? proc->processing_days : 0;
   t.rest = after_number(args);
+  t.team_members = storage::team_links(svc.db).get(t.r.id);
   domain::actor_context who{ctx.role(), t.r.registered_by == ctx.msg.user_id, is_village_head_of(ctx, t.citizen),
-                            is_on_team(ctx, t.r.team)};
+                            is_on_team(ctx, t.r.team, t.team_members)};
   if (!may(a, who)) {
     refuse(ctx, a);
     return std::nullopt;
@@ -487,11 +576,16 @@ void handle_schedule(context& ctx, const std::string& args) {
   std::string when_text = t->rest;
   std::string team = t->r.team;
   bool team_given = false;
+  team_choice choice;
   if (auto at = t->rest.find('@'); at != std::string::npos) {
     when_text = t->rest.substr(0, at);
-    team = parse_team(std::string_view(t->rest).substr(at));
-    team_given = !team.empty();
-    if (!team_given) team = t->r.team;
+    const auto typed = parse_team(std::string_view(t->rest).substr(at));
+    team_given = !typed.empty();
+    if (team_given) {
+      choice = resolve_team(ctx, typed);
+      if (ask_which(ctx, *t, action::xeplich, choice, when_text)) return;
+      team = choice.names;
+    }
   }
   auto when = parse_when(when_text, today);
   if (!when.bad.empty()) {
@@ -537,12 +631,14 @@ void handle_schedule(context& ctx, const std::string& args) {
   std::string note = "Lịch: " + domain::format_weekday_date(day) + " " + time;
   if (!team.empty()) note += "; đoàn: " + team;
   save(ctx, *t, *to, note);
+  if (team_given) storage::team_links(ctx.svc.db).set(t->r.id, choice.user_ids);
 
   json d = base_data(*t);
   d["day"] = domain::format_weekday_date(day);
   d["time"] = time;
   d["team"] = team;
   d["team_given"] = team_given;
+  d["outsiders"] = join(choice.outsiders, ", ");
   d["moved"] = moved;
   d["first_choice"] = moved ? domain::format_weekday_date(first_choice) : "";
   d["capacity"] = capacity;
@@ -561,17 +657,22 @@ void handle_assign(context& ctx, const std::string& args) {
                                     {{"number", t->r.number}, {"state", std::string(domain::label(t->r.state))}}));
     return;
   }
-  auto team = parse_team(t->rest);
-  if (team.empty()) {
+  const auto typed = parse_team(t->rest);
+  if (typed.empty()) {
     ctx.reply(ctx.svc.render.render("phancong_can_ten", {{"number", t->r.number}, {"team", t->r.team}}));
     return;
   }
+  const auto choice = resolve_team(ctx, typed);
+  if (ask_which(ctx, *t, action::phancong, choice, "")) return;
+  const std::string& team = choice.names;
   const std::string before = t->r.team;
   t->r.team = team;
   save(ctx, *t, t->r.state, "Phân công: " + team);
+  storage::team_links(ctx.svc.db).set(t->r.id, choice.user_ids);
   json d = base_data(*t);
   d["team"] = team;
   d["before"] = before != team ? before : "";
+  d["outsiders"] = join(choice.outsiders, ", ");
   d["visit_day"] = t->r.visit_day && t->r.state == request_state::scheduled ? domain::format_weekday_date(*t->r.visit_day) : "";
   d["visit_time"] = t->r.visit_time;
   ctx.reply(ctx.svc.render.render("phancong_xong", d));

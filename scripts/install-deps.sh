@@ -22,7 +22,10 @@ for arg in "$@"; do
   case "$arg" in
     --bench) packages+=(wrk) ;;                           # make bench, make crash (HTTP load)
     --fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;    # make test-asan, fuzz, fuzz-smoke (CI): clang, libFuzzer, ASan/UBSan
-    *) echo "usage: $0 [--bench] [--fuzz]" >&2; exit 2 ;;
+    # make deb, scripts/check-deb.sh: dpkg-shlibdeps and file (CPack computes Depends), lintian,
+    # systemd-analyze verify (in the systemd package), man for its Documentation= check.
+    --deb) packages+=(dpkg-dev file lintian systemd man-db) ;;
+    *) echo "usage: $0 [--bench] [--fuzz] [--deb]" >&2; exit 2 ;;
   esac
 done
 

@@ -1,6 +1,9 @@
 #include "storage/database.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -43,6 +46,23 @@ std::vector<migration> sorted_migrations() {
 // committing thread does one itself because the background one is not keeping up.
 constexpr int checkpoint_frames = 1000;
 constexpr int inline_checkpoint_frames = 20000;
+
+// The database holds personal data: a file this process creates is owner-only (0600),
+// whatever the umask (outside systemd it is usually 022, which gave 0644). Created empty here,
+// before SQLite opens it; SQLite gives the -wal and -shm files the mode of the database file.
+// A file that exists keeps its mode (the operator chose it). ":memory:", "" (a temporary
+// database) and URIs are left to SQLite. Returns `path`, for the member initialiser.
+const std::string& create_owner_only(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.starts_with("file:")) return path;
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    ::fchmod(fd, 0600);  // exact whatever the umask (077 keeps it, 277 would make it unwritable)
+    ::close(fd);
+  }
+  // EEXIST: an existing database. Any other failure (no such folder, no permission) is left
+  // for SQLite's open to report with its own message.
+  return path;
+}
 
 }  // namespace
 
@@ -118,7 +138,7 @@ class wal_checkpointer {
 };
 
 database::database(const std::string& path, bool migrate_now)
-    : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX, 5000) {
+    : db_(create_owner_only(path), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX, 5000) {
   // WAL lets readers (backup, CLI) run beside the server; NORMAL is durable at checkpoints
   // and safe against corruption, and each commit stays cheap.
   db_.exec("PRAGMA journal_mode=WAL");
@@ -186,7 +206,8 @@ bool database::healthy() noexcept {
 }
 
 std::string database::backup_to(const std::string& out) {
-  db_.backup(out.c_str(), SQLite::Database::Save);
+  // A backup is the same personal data: a new backup file is owner-only too.
+  db_.backup(create_owner_only(out).c_str(), SQLite::Database::Save);
   SQLite::Database copy(out, SQLite::OPEN_READONLY);
   return copy.execAndGet("PRAGMA integrity_check").getString();
 }

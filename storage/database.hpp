@@ -34,7 +34,8 @@ class statement_ref {
 /// One SQLite connection: WAL, busy_timeout, foreign keys; migrations applied on open.
 class database {
  public:
-  /// Opens (creating if needed) and migrates the database at `path` (":memory:" allowed).
+  /// Opens (creating if needed) and migrates the database at `path` (":memory:" allowed). A
+  /// file it creates is owner-only (0600) whatever the umask, and so are its -wal and -shm.
   explicit database(const std::string& path, bool migrate = true);
   ~database();
   database(const database&) = delete;
@@ -52,7 +53,8 @@ class database {
   /// True when a trivial query answers (for /healthz).
   bool healthy() noexcept;
   /// Copies a consistent snapshot to the file `out` while writers go on (SQLite's online
-  /// backup), then returns the copy's PRAGMA integrity_check answer ("ok" when sound).
+  /// backup), then returns the copy's PRAGMA integrity_check answer ("ok" when sound). A new
+  /// `out` is created owner-only (0600); an existing one keeps its mode.
   std::string backup_to(const std::string& out);
 
   SQLite::Database& db() { return db_; }

@@ -18,6 +18,15 @@ bool job_repository::ran(const std::string& job, const std::string& unit_id, con
   return posted(job, unit_id, period_key).has_value();
 }
 
+bool job_repository::ran_any(const std::string& job, const std::string& unit_id) {
+  auto q = db_.prepared("SELECT 1 FROM job_runs WHERE job = :j AND unit_id = :u LIMIT 1");
+  q->bind(":j", job);
+  q->bind(":u", unit_id);
+  const bool any = q->executeStep();
+  q->reset();
+  return any;
+}
+
 std::optional<int> job_repository::posted(const std::string& job, const std::string& unit_id,
                                           const std::string& period_key) {
   auto q = db_.prepared("SELECT posted FROM job_runs WHERE job = :j AND unit_id = :u AND period_key = :k");

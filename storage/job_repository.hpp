@@ -18,6 +18,8 @@ class job_repository {
               int posted);
   /// True when this (job, unit, period) has run.
   bool ran(const std::string& job, const std::string& unit_id, const std::string& period_key);
+  /// True when this job has run for the unit for any period (the bot was serving the unit).
+  bool ran_any(const std::string& job, const std::string& unit_id);
   /// How many messages the run queued, if it ran.
   std::optional<int> posted(const std::string& job, const std::string& unit_id, const std::string& period_key);
 

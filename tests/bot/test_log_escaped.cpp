@@ -25,25 +25,7 @@ namespace asio = boost::asio;
 
 namespace {
 
-// What `f` writes to stderr.
-template <typename F>
-std::string stderr_of(F&& f) {
-  test::temp_dir dir;
-  const auto path = dir.file("stderr.txt");
-  std::fflush(stderr);
-  const int saved = ::dup(2);
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  ::dup2(fd, 2);
-  ::close(fd);
-  f();
-  std::fflush(stderr);
-  ::dup2(saved, 2);
-  ::close(saved);
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::stderr_of;
 
 asio::awaitable<void> throws_runtime_error() {
   throw std::runtime_error("secret user text");

@@ -1,6 +1,7 @@
 // The route table: method + path → a plain function of the request, tested without sockets.
 #include <doctest/doctest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -111,4 +112,95 @@ TEST_CASE("routes: an update a handler returns is committed by the table's commi
   });
   CHECK(t.handle(request(http::verb::post, "/u", "two")).body() == "kept");
   CHECK(committed == std::vector<std::string>{"two"});
+}
+
+namespace {
+
+http_request metrics_request(std::optional<std::string> authorization) {
+  auto req = request(http::verb::get, "/metrics");
+  if (authorization) req.set(http::field::authorization, *authorization);
+  return req;
+}
+
+// The answer of a table holding only the /metrics row, as the transport gets it: the header
+// check first (before any body byte), then the whole request.
+http_response scrape(route_table& t, const http_request& req) {
+  if (auto early = t.check_header(req.base())) return std::move(*early);
+  return t.handle(req);
+}
+
+}  // namespace
+
+TEST_CASE("metrics: with a token, a scrape without an Authorization header is 401") {
+  metrics m;
+  route_table t(1024, m);
+  t.add(metrics_route(m, "s3cret-token"));
+  auto res = scrape(t, metrics_request(std::nullopt));
+  CHECK(res.result() == http::status::unauthorized);
+  CHECK(res[http::field::www_authenticate] == "Bearer realm=\"metrics\"");
+  CHECK(res.body().find("tannha_") == std::string::npos);
+  // Also when the request is handed over whole, without the header step.
+  CHECK(t.handle(metrics_request(std::nullopt)).result() == http::status::unauthorized);
+  CHECK(m.counter_value("http_requests_total", {{"code", "401"}}) == 2);
+}
+
+TEST_CASE("metrics: with a token, a wrong token or another scheme is 401") {
+  metrics m;
+  route_table t(1024, m);
+  t.add(metrics_route(m, "s3cret-token"));
+  for (const char* h : {"Bearer wrong", "Bearer s3cret-toke", "Bearer s3cret-token2", "Bearer ", "s3cret-token",
+                        "Basic s3cret-token", "Token s3cret-token"}) {
+    CAPTURE(h);
+    auto res = scrape(t, metrics_request(h));
+    CHECK(res.result() == http::status::unauthorized);
+    CHECK(res.body().find("tannha_") == std::string::npos);
+  }
+}
+
+TEST_CASE("metrics: with a token, the right Bearer token gets the Prometheus text") {
+  metrics m;
+  m.inc("updates_total", {{"result", "processed"}});
+  route_table t(1024, m);
+  t.add(metrics_route(m, "s3cret-token"));
+  for (const char* h : {"Bearer s3cret-token", "bearer s3cret-token", "BEARER  s3cret-token "}) {
+    CAPTURE(h);
+    auto res = scrape(t, metrics_request(h));
+    CHECK(res.result() == http::status::ok);
+    CHECK(res[http::field::content_type] == "text/plain; version=0.0.4; charset=utf-8");
+    CHECK(res.body().find("tannha_updates_total{result=\"processed\"} 1") != std::string::npos);
+  }
+}
+
+TEST_CASE("metrics: without a token, /metrics stays open as before") {
+  metrics m;
+  m.inc("updates_total", {{"result", "processed"}});
+  route_table t(1024, m);
+  t.add(metrics_route(m));
+  for (std::optional<std::string> h : {std::optional<std::string>{}, std::optional<std::string>{"Bearer anything"}}) {
+    auto res = scrape(t, metrics_request(h));
+    CHECK(res.result() == http::status::ok);
+    CHECK(res.body().find("tannha_updates_total{result=\"processed\"} 1") != std::string::npos);
+  }
+}
+
+TEST_CASE("metrics: the app's /metrics takes its token from [server] metrics_token") {
+  metrics m;
+  server_config cfg;
+  cfg.metrics_token = "from-config";
+  webhook_app app(cfg, platform_kind::console, "", nullptr, nullptr, m);
+  CHECK(scrape(app.routes(), metrics_request(std::nullopt)).result() == http::status::unauthorized);
+  CHECK(scrape(app.routes(), metrics_request("Bearer from-config")).result() == http::status::ok);
+  // The other routes are untouched by it.
+  CHECK(app.handle(request(http::verb::get, "/healthz")).result() == http::status::ok);
+}
+
+TEST_CASE("hashed_secret: matches only the same bytes; an empty secret matches nothing") {
+  hashed_secret s("abc");
+  CHECK(s.matches("abc"));
+  CHECK_FALSE(s.matches("abd"));
+  CHECK_FALSE(s.matches("ab"));
+  CHECK_FALSE(s.matches(""));
+  hashed_secret none("");
+  CHECK(none.empty());
+  CHECK_FALSE(none.matches(""));
 }

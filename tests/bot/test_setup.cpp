@@ -20,6 +20,8 @@
 using namespace tannha;
 using namespace std::chrono_literals;
 
+// A named namespace: test binaries are unity builds, and other files have helpers of these names.
+namespace setup_tests {
 namespace {
 
 bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
@@ -317,3 +319,5 @@ TEST_CASE("id: answers the sender's and the chat's ids in private, in a configur
   f.group("group-unknown", "u-7", "/lich", t0);
   CHECK(has(f.take_one(), "chưa được cài đặt"));
 }
+
+}  // namespace setup_tests

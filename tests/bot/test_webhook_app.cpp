@@ -8,6 +8,7 @@
 
 #include "bot/routes.hpp"
 #include "bot/log.hpp"
+#include "log/limiter.hpp"
 #include "test_support.hpp"
 
 using namespace tannha;
@@ -254,4 +255,34 @@ TEST_CASE("webhook: a batch the database refuses is 500 for every update in it, 
   CHECK(f.m.counter_value("updates_total", {{"result", "failed"}}) == 2);
   refuse = false;
   CHECK(f.app.handle(f.post(zalo)).result() == http::status::ok);
+}
+
+TEST_CASE("log limiter: a few lines per window pass, the rest are counted and reported on the next line") {
+  log::limiter lim(2, std::chrono::seconds{60});
+  const auto t0 = log::limiter::clock::time_point{} + std::chrono::hours{1};
+  CHECK(lim.allow(t0) == std::optional<std::size_t>{0});
+  CHECK(lim.allow(t0 + std::chrono::seconds{1}) == std::optional<std::size_t>{0});
+  CHECK_FALSE(lim.allow(t0 + std::chrono::seconds{2}).has_value());
+  CHECK_FALSE(lim.allow(t0 + std::chrono::seconds{59}).has_value());
+  // A new window: the first line says how many were held back.
+  CHECK(lim.allow(t0 + std::chrono::seconds{60}) == std::optional<std::size_t>{2});
+  CHECK(lim.allow(t0 + std::chrono::seconds{61}) == std::optional<std::size_t>{0});
+}
+
+TEST_CASE("webhook: a flood of wrong secrets is refused and counted, but logs only a few lines") {
+  app_fixture f;
+  log_threshold() = log_level::info;
+  const auto log = test::stderr_of([&] {
+    for (int i = 0; i < 200; ++i)
+      CHECK(f.app.handle(f.post("{}", "X-Bot-Api-Secret-Token", "guess-" + std::to_string(i))).result() ==
+            http::status::unauthorized);
+  });
+  log_threshold() = log_level::off;
+  CHECK(f.m.counter_value("updates_total", {{"result", "unauthorized"}}) == 200);
+  std::size_t lines = 0;
+  for (std::size_t at = log.find("result=unauthorized"); at != std::string::npos; at = log.find("result=unauthorized", at + 1))
+    ++lines;
+  CHECK(lines >= 1);
+  CHECK(lines <= 5);
+  CHECK(log.find("guess-") == std::string::npos);  // the wrong secret itself is never logged
 }

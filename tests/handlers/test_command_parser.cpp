@@ -282,3 +282,23 @@ TEST_CASE("parse_command with the bot's name: the mention is dropped exactly") {
   CHECK(p.how == command_parse::kind::not_command);
   CHECK(p.text.empty());
 }
+
+TEST_CASE("parse_command with the bot's name: glued, spaceless, unaccented and upper-case mentions are dropped") {
+  for (auto text : {"@Tận Nhà/lich tuần sau", "@tan nha /lich tuần sau", "@TậnNhà /lich tuần sau",
+                    "@TẬN NHÀ /lich tuần sau", "@tannha/lich tuần sau", "@Tận_Nhà, /lich tuần sau"}) {
+    CAPTURE(text);
+    auto p = parse_command(text, "Tận Nhà");
+    REQUIRE(p.how == command_parse::kind::command);
+    CHECK(p.command->action == action::lich);
+    CHECK(p.command->args == "tuần sau");
+  }
+  // Free text after a spaceless mention loses the mention too.
+  auto p = parse_command("@TậnNhà cho hỏi", "Tận Nhà");
+  CHECK(p.how == command_parse::kind::not_command);
+  CHECK(p.text == "cho hỏi");
+  // A longer name that begins like the bot's is someone else.
+  p = parse_command("@Tận Nhàn cho hỏi", "Tận Nhà");
+  CHECK(p.text == "@Tận Nhàn cho hỏi");
+  p = parse_command("@Tận cho hỏi", "Tận Nhà");
+  CHECK(p.text == "@Tận cho hỏi");
+}

@@ -21,7 +21,7 @@ TEST_CASE("dangky: a leader registers in the group and gets #1 with the proposed
   CHECK(has(out[0].text, "Chứng thực chữ ký"));
   CHECK(has(out[0].text, "Nguyễn Văn Tư"));
   CHECK(has(out[0].text, "Thứ Bảy 28/11"));
-  CHECK(has(out[0].text, "0912***678"));
+  CHECK(has(out[0].text, "*******678"));
   CHECK_FALSE(has(out[0].text, "0912345678"));
   CHECK_FALSE(has(out[0].text, "345 678"));
   CHECK_FALSE(has(out[0].text, "hương binh"));      // no category in the group
@@ -42,7 +42,7 @@ TEST_CASE("dangky: in private chat the registrant sees the full details and the 
   CHECK(has(out[0].text, "Thứ Bảy 05/12"));  // after the cut-off: the Saturday after
   CHECK(out[1].chat_id == "group-bg");
   CHECK(has(out[1].text, "#1"));
-  CHECK(has(out[1].text, "0912***678"));
+  CHECK(has(out[1].text, "*******678"));
   CHECK_FALSE(has(out[1].text, "Thương binh"));
   CHECK_FALSE(has(out[1].text, "cạnh nhà văn hoá"));
 }
@@ -204,7 +204,7 @@ TEST_CASE("hoso: the full record is shown in private and audited; the group sees
 
   f.group("admin-1", "/hoso 1", local(2026, 11, 25, 11));
   text = f.take_one();
-  CHECK(has(text, "0912***678"));
+  CHECK(has(text, "*******678"));
   CHECK_FALSE(has(text, "Thương binh"));
 
   f.group("stranger", "/hoso #1", local(2026, 11, 25, 11));
@@ -328,4 +328,32 @@ TEST_CASE("dispatch: a fault in one update of a batch undoes only that one, whic
   // The redelivered update is a duplicate, not a second attempt.
   const handlers::incoming_message* again[] = {&bad};
   CHECK(f.dispatcher().handle_batch(again, local(2026, 11, 25, 10, 5)).front() == dispatch_outcome::duplicate);
+}
+
+TEST_CASE("dispatch: commands are counted once their update commits; a fault or a redelivery is not counted") {
+  test::dispatch_fixture f;
+  std::vector<std::string> counted;
+  f.dispatcher().on_command([&](std::string_view name) { counted.emplace_back(name); });
+
+  handlers::incoming_message m;
+  m.platform = "zalo";
+  m.update_id = "once-1";
+  m.chat_id = "group-bg";
+  m.is_group = true;
+  m.user_id = "admin-1";
+  m.user_name = "Chủ tịch";
+  m.text = "/giup";
+  m.date = local(2026, 11, 25, 9);
+  CHECK(f.raw(m, local(2026, 11, 25, 9)) == dispatch_outcome::processed);
+  CHECK(counted == std::vector<std::string>{"giup"});
+  // The platform delivers the same update again: nothing new is counted.
+  CHECK(f.raw(m, local(2026, 11, 25, 9)) == dispatch_outcome::duplicate);
+  CHECK(counted.size() == 1);
+
+  // A command whose work fails unexpectedly is rolled back (the sender gets an apology): not counted.
+  f.db().db().exec("DROP TABLE feedback");
+  CHECK(f.group("admin-1", "/phananh đoàn chưa đến", local(2026, 11, 25, 9)) == dispatch_outcome::failed);
+  CHECK(counted.size() == 1);
+  CHECK(f.group("admin-1", "/lich", local(2026, 11, 25, 9)) == dispatch_outcome::processed);
+  CHECK(counted == std::vector<std::string>{"giup", "lich"});
 }

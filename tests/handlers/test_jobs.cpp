@@ -1,6 +1,8 @@
 // The scheduled posts (docs/DESIGN.md §4) over a month of one unit's work, with an injected clock.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <map>
 
 #include "dispatch_fixture.hpp"
@@ -312,4 +314,45 @@ TEST_CASE("jobs: the scheduler deletes unfinished forms once they expire, and on
   // The default lifetime of a draft is a day.
   CHECK(f.runner->run_due_jobs(local(2026, 11, 26, 10)).drafts_removed == 1);
   CHECK(drafts() == 0);
+}
+
+TEST_CASE_FIXTURE(jobs_fixture, "jobs: a weekly or monthly report missed by a longer outage is posted once, later in its period") {
+  // Running on Monday 26/10 and Sunday 01/11: the report of week 43 went out on its day.
+  run(local(2026, 10, 26, 9, 0));
+  register_form("Nguyễn Văn Tư", "chứng thực chữ ký", "Đông Hải", local(2026, 10, 27, 9));  // week 44
+  run(local(2026, 11, 1, 9, 0));
+  storage::job_repository jobs(db());
+  REQUIRE(jobs.ran(handlers::job_names::weekly, "binhgiang", "2026-W43"));
+  // Down from Sunday 01/11 09:00 until Wednesday 04/11 10:00: Monday's report of week 44 and
+  // the monthly report of October (due 01/11 08:00 — it was posted, the server was up) …
+  REQUIRE(jobs.ran(handlers::job_names::monthly, "binhgiang", "2026-10"));
+  auto posts = run(local(2026, 11, 4, 10, 0));
+  std::vector<std::string> heads;
+  for (const auto& p : posts) heads.push_back(first_line(p.text));
+  // … the missed weekly report comes now, once; the missed brief of Monday does not.
+  CHECK(std::count(heads.begin(), heads.end(), "📊 Báo cáo Tuần 44 (26/10–01/11/2026) — Xã Bình Giang") == 1);
+  CHECK(jobs.ran(handlers::job_names::weekly, "binhgiang", "2026-W44"));
+  CHECK_FALSE(jobs.ran(handlers::job_names::brief, "binhgiang", "2026-11-02"));
+  CHECK(run(local(2026, 11, 4, 11, 0)).empty());
+  // Down over the turn of the month until Thursday 03/12: November's report is caught up too.
+  run(local(2026, 11, 30, 9, 0));
+  auto december = run(local(2026, 12, 3, 9, 0));
+  std::size_t monthly = 0;
+  for (const auto& p : december) monthly += first_line(p.text) == "📊 Báo cáo Tháng 11/2026 — Xã Bình Giang";
+  CHECK(monthly == 1);
+  // The next week, nothing of the week before is posted again.
+  auto next_week = run(local(2026, 12, 8, 9, 0));
+  for (const auto& p : next_week) CHECK(first_line(p.text).find("Tuần 48") == std::string::npos);
+}
+
+TEST_CASE_FIXTURE(jobs_fixture, "jobs: a unit new on a Wednesday gets no stale weekly report before its first Monday") {
+  register_form("Nguyễn Văn Tư", "chứng thực chữ ký", "Đông Hải", local(2026, 10, 28, 9));  // week 44
+  auto posts = run(local(2026, 11, 4, 10, 0));
+  for (const auto& p : posts) CHECK(first_line(p.text).find("Báo cáo") == std::string::npos);
+  storage::job_repository jobs(db());
+  CHECK_FALSE(jobs.ran(handlers::job_names::weekly, "binhgiang", "2026-W44"));
+  auto monday = run(local(2026, 11, 9, 8, 30));
+  std::size_t weekly = 0;
+  for (const auto& p : monday) weekly += first_line(p.text) == "📊 Báo cáo Tuần 45 (02/11–08/11/2026) — Xã Bình Giang";
+  CHECK(weekly == 1);
 }

@@ -201,7 +201,7 @@ TEST_CASE("lifecycle: a postponement needs a reason, clears the visit, and a re-
   CHECK_FALSE(r.visit_day.has_value());
   CHECK_FALSE(r.proposed_day.has_value());
   CHECK(r.visit_time.empty());
-  CHECK(r.team == "Hoa");
+  CHECK(r.team == "Lê Thị Hoa");  // "Hoa" is the member Lê Thị Hoa, shown by her name
   storage::request_repository repo(f.db());
   auto ev = repo.events(r.id).back();
   CHECK(ev.from == domain::request_state::scheduled);
@@ -211,7 +211,7 @@ TEST_CASE("lifecycle: a postponement needs a reason, clears the visit, and a re-
   // Friday, after the cut-off: the default is the Saturday after next.
   text = f.in_group("cb-1", "/xeplich #1", local(2026, 11, 27, 9));
   CHECK(has(text, "Thứ Bảy 05/12"));
-  CHECK(has(text, "đoàn: Hoa"));
+  CHECK(has(text, "đoàn: Lê Thị Hoa"));  // the team kept, by the member's name
   CHECK(f.req().state == domain::request_state::scheduled);
 }
 
@@ -291,7 +291,7 @@ TEST_CASE("xeplich: weekday words, tomorrow, times and afternoon are understood;
   f.register_example(wed, "khai sinh", "Trần Văn Hai");
   f.register_example(wed, "khai tử", "Trần Văn Ba");
   f.register_example(wed, "BHYT", "Trần Văn Bốn");
-  CHECK(has(f.in_group("cb-1", "/xeplich #1 chủ nhật 14g30 @Hoa", wed), "Chủ Nhật 29/11 lúc 14:30, đoàn: Hoa"));
+  CHECK(has(f.in_group("cb-1", "/xeplich #1 chủ nhật 14g30 @Hoa", wed), "Chủ Nhật 29/11 lúc 14:30, đoàn: Lê Thị Hoa"));
   CHECK(has(f.in_group("cb-1", "/xeplich #2 ngày mai 8h30", wed), "Thứ Năm 26/11 lúc 08:30"));
   CHECK(has(f.in_group("cb-1", "/xeplich #3 thu 4 chiều 2 giờ", wed), "Thứ Tư 25/11 lúc 14:00"));  // today
   auto text = f.in_group("cb-1", "/xeplich #4 sớm nhất", wed);

@@ -17,18 +17,11 @@ namespace {
 
 bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
-std::string write_config(const test::temp_dir& dir) {
-  auto text = std::regex_replace(test::ops_config("zalo", "http://127.0.0.1:9"), std::regex("@DB@"), dir.file("tannha.db"));
-  auto path = dir.file("config.toml");
-  std::ofstream(path) << text;
-  return path;
-}
-
 }  // namespace
 
 TEST_CASE("cli: --all=no is an error, not --all, and no message is put back") {
   test::temp_dir dir;
-  auto cfg = write_config(dir);
+  auto cfg = test::write_ops_config(dir);
   {
     storage::database db(dir.file("tannha.db"));
     storage::outbox box(db);
@@ -48,7 +41,7 @@ TEST_CASE("cli: --all=no is an error, not --all, and no message is put back") {
 
 TEST_CASE("cli: an unknown argument is an error whose message names it") {
   test::temp_dir dir;
-  auto cfg = write_config(dir);
+  auto cfg = test::write_ops_config(dir);
   auto option = test::run_tannha({"migrate", "--config", cfg, "--frobnicate"});
   CHECK(option.exit_code == 2);
   CHECK(has(option.output, "not expected: --frobnicate"));
@@ -70,7 +63,7 @@ TEST_CASE("cli: an unknown argument is an error whose message names it") {
 
 TEST_CASE("cli: a missing required option is named and fails before anything runs") {
   test::temp_dir dir;
-  auto cfg = write_config(dir);
+  auto cfg = test::write_ops_config(dir);
   auto r = test::run_tannha({"export", "--config", cfg, "--unit", "binhgiang", "--period", "2026-11", "--what",
                              "requests", "--format", "csv"});
   CHECK(r.exit_code == 2);

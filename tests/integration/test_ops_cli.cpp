@@ -20,21 +20,13 @@ namespace {
 
 bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
-// Writes the ops config for `kind` into dir and returns its path.
-std::string write_config(const test::temp_dir& dir, const std::string& kind, const std::string& api_base) {
-  auto text = std::regex_replace(test::ops_config(kind, api_base), std::regex("@DB@"), dir.file("tannha.db"));
-  auto path = dir.file("config.toml");
-  std::ofstream(path) << text;
-  return path;
-}
-
 }  // namespace
 
 TEST_CASE("ops: webhook set sends the URL and the configured secret; info and delete call the platform") {
   test::fake_platform fp;
   fp.start();
   test::temp_dir dir;
-  auto cfg = write_config(dir, "telegram", fp.base_url());
+  auto cfg = test::write_ops_config(dir, "telegram", fp.base_url());
 
   auto set = test::run_tannha({"webhook", "set", "--url", "https://bot.example.vn/webhook", "--config", cfg});
   CHECK(set.exit_code == 0);
@@ -70,7 +62,7 @@ TEST_CASE("ops: webhook set sends the URL and the configured secret; info and de
 
 TEST_CASE("ops: outbox lists dead and pending messages and an operator retries them") {
   test::temp_dir dir;
-  auto cfg = write_config(dir, "zalo", "http://127.0.0.1:9");
+  auto cfg = test::write_ops_config(dir, "zalo", "http://127.0.0.1:9");
   {
     storage::database db(dir.file("tannha.db"));
     storage::outbox box(db);

@@ -111,4 +111,13 @@ villages = ["Tổ dân phố 1", "Tổ dân phố 2"]
 )";
 }
 
+/// Writes ops_config(kind, api_base) with its database in `dir`; the config file's path.
+inline std::string write_ops_config(const temp_dir& dir, const std::string& kind = "zalo",
+                                    const std::string& api_base = "http://127.0.0.1:9") {
+  auto text = std::regex_replace(ops_config(kind, api_base), std::regex("@DB@"), dir.file("tannha.db"));
+  auto path = dir.file("config.toml");
+  std::ofstream(path) << text;
+  return path;
+}
+
 }  // namespace tannha::test

@@ -20,6 +20,8 @@ using namespace tannha;
 using namespace std::chrono_literals;
 using nlohmann::json;
 
+// A named namespace: test binaries are unity builds, and other files have helpers of these names.
+namespace setup_e2e_tests {
 namespace {
 
 bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
@@ -189,3 +191,5 @@ TEST_CASE("e2e doctor: a token refused by getMe is a FAIL line and exit 1; a sou
   CHECK(has(console.output, "WARN  nền tảng: console"));
   CHECK(has(console.output, "WARN  cơ sở dữ liệu: chưa có tệp"));
 }
+
+}  // namespace setup_e2e_tests

@@ -1,5 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
+#include <filesystem>
+
 #include "storage/citizen_repository.hpp"
 #include "storage/database.hpp"
 #include "storage/outbox.hpp"
@@ -161,4 +165,71 @@ TEST_CASE("storage: a leader taken out of the config loses the role; invited mem
   CHECK(units.member("u1", "boss"));
   CHECK_FALSE(units.member("u1", "old-boss"));
   CHECK(units.member("u1", "staff"));
+}
+
+namespace {
+
+// The permission bits of a file (stat), e.g. 0600.
+unsigned mode_of(const std::string& path) {
+  struct ::stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  return static_cast<unsigned>(st.st_mode & 07777);
+}
+
+// Sets the process umask for one scope (022: what a shell outside systemd usually has).
+class scoped_umask {
+ public:
+  explicit scoped_umask(mode_t m) : old_(::umask(m)) {}
+  ~scoped_umask() { ::umask(old_); }
+  scoped_umask(const scoped_umask&) = delete;
+  scoped_umask& operator=(const scoped_umask&) = delete;
+
+ private:
+  mode_t old_;
+};
+
+}  // namespace
+
+TEST_CASE("storage: a new database file, its -wal and -shm are created owner-only (0600) under umask 022") {
+  scoped_umask mask(022);
+  test::temp_dir dir;
+  auto path = dir.file("personal.db");
+  storage::database db(path);
+  {
+    // A write, so that the WAL and the shared-memory index certainly exist.
+    storage::write_transaction tx(db);
+    storage::update_log(db).record("zalo", "1", t0);
+    tx.commit();
+  }
+  REQUIRE(std::filesystem::exists(path + "-wal"));
+  REQUIRE(std::filesystem::exists(path + "-shm"));
+  CHECK(mode_of(path) == 0600);
+  CHECK(mode_of(path + "-wal") == 0600);
+  CHECK(mode_of(path + "-shm") == 0600);
+
+  // A backup written by the bot is the same data: owner-only as well.
+  auto copy = dir.file("copy.db");
+  CHECK(db.backup_to(copy) == "ok");
+  CHECK(mode_of(copy) == 0600);
+}
+
+TEST_CASE("storage: an existing database keeps the mode its operator gave it, and its WAL follows it") {
+  scoped_umask mask(022);
+  test::temp_dir dir;
+  auto path = dir.file("shared.db");
+  { storage::database first(path); }
+  REQUIRE(::chmod(path.c_str(), 0640) == 0);
+  std::filesystem::remove(path + "-wal");
+  std::filesystem::remove(path + "-shm");
+  storage::database db(path);
+  {
+    storage::write_transaction tx(db);
+    storage::update_log(db).record("zalo", "2", t0);
+    tx.commit();
+  }
+  CHECK(mode_of(path) == 0640);
+  CHECK(mode_of(path + "-wal") == 0640);
+  // An in-memory database still opens.
+  storage::database memory(":memory:");
+  CHECK(memory.healthy());
 }
