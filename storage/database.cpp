@@ -39,6 +39,12 @@ std::vector<migration> sorted_migrations() {
     out.push_back({v, f.name, f.content});
   }
   std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.version < b.version; });
+  // Two files with one number (two branches each adding "the next" migration) would apply only
+  // one of them: refuse to start instead.
+  for (std::size_t i = 1; i < out.size(); ++i)
+    if (out[i].version == out[i - 1].version)
+      throw std::logic_error("two migrations numbered " + std::to_string(out[i].version) + ": " +
+                             std::string(out[i - 1].name) + ", " + std::string(out[i].name));
   return out;
 }
 

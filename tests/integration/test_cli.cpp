@@ -95,7 +95,10 @@ TEST_CASE("cli: every subcommand's --help exits 0 with its summary, synopsis and
       {"doctor", {"check the config", "Usage: tannha doctor --config FILE", "OK, WARN or FAIL", "getMe",
                   "getWebhookInfo", "1 GiB", "Exit status 0"}},
   };
-  for (const auto& [command, parts] : expected) {
+  for (const auto& row : expected) {
+    // Named copies: clang 14 cannot capture structured bindings in doctest's INFO lambda.
+    const auto& command = row.first;
+    const auto& parts = row.second;
     for (const char* flag : {"--help", "-h"}) {
       auto r = test::run_tannha({command, flag});
       INFO(command << " " << flag << ":\n" << r.output);

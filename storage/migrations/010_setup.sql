@@ -1,4 +1,4 @@
--- Tận Nhà schema, version 8: setting up without ids. A unit's group may be connected from chat
+-- Tận Nhà schema, version 10: setting up without ids. A unit's group may be connected from chat
 -- (/ketnoi) instead of the config, and a unit's first leader may claim the bot with a one-time
 -- code (/batdau). units.chat_id stays NOT NULL UNIQUE (relaxing it would mean rebuilding a table
 -- that seven others refer to): a unit without a group holds '~' || id there, the placeholder
