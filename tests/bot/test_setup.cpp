@@ -15,6 +15,7 @@
 #include "handlers/job_runner.hpp"
 #include "storage/database.hpp"
 #include "storage/unit_repository.hpp"
+#include "handlers/dispatch_fixture.hpp"
 #include "test_support.hpp"
 
 using namespace tannha;
@@ -28,77 +29,30 @@ bool has(const std::string& s, const std::string& part) { return s.find(part) !=
 
 std::vector<domain::procedure> catalog() { return {{"CT-01", "Chứng thực chữ ký", "Chứng thực", 1, {"ký chứng thực"}}}; }
 
-struct sent {
-  std::string chat_id, text;
-};
-
 // A unit configured without chat_id and admins, as `tannha init` writes it.
 domain::unit bare_unit() {
   auto u = test::demo_unit("binhgiang", "", {});
   return u;
 }
 
-class setup_fixture {
- public:
-  explicit setup_fixture(std::vector<domain::unit> units = {bare_unit()}) : db_(dir_.file("bot.db")), units_(units) {
-    storage::unit_repository(db_).sync_config(units, test::local(2026, 11, 1));
-    storage::unit_repository(db_).sync_catalog(catalog());
-    start();
-  }
-  // A dispatcher as the server builds it (again after a "restart").
-  void start() {
+// The handler tests' dispatch fixture, with the real SHA-256 code hash of bot/, as the server
+// builds its dispatcher; group() names the chat first.
+struct setup_fixture : test::dispatch_fixture {
+  explicit setup_fixture(std::vector<domain::unit> units = {bare_unit()})
+      : dispatch_fixture(std::move(units), catalog(), options()) {}
+  static handlers::dispatcher_options options() {
     handlers::dispatcher_options o;
     o.code_hash = [](std::string_view c) { return bot::sha256_hex(c); };
-    disp_ = std::make_unique<handlers::dispatcher>(db_, units_, catalog(), o);
+    return o;
   }
-  handlers::dispatch_outcome send(const std::string& chat, const std::string& user, const std::string& text,
-                                  domain::instant now, bool group) {
-    handlers::incoming_message m;
-    m.platform = "zalo";
-    m.update_id = "u" + std::to_string(++seq_);
-    m.chat_id = chat;
-    m.is_group = group;
-    m.user_id = user;
-    m.user_name = "Người dùng " + user;
-    m.text = text;
-    m.date = now;
-    return disp_->handle(m, now);
-  }
-  handlers::dispatch_outcome priv(const std::string& user, const std::string& text, domain::instant now) {
-    return send(user, user, text, now, false);
-  }
+  void start() { restart(); }
   handlers::dispatch_outcome group(const std::string& chat, const std::string& user, const std::string& text,
                                    domain::instant now) {
     return send(chat, user, text, now, true);
   }
-  std::vector<sent> take() {
-    std::vector<sent> out;
-    SQLite::Statement q(db_.db(), "SELECT id, chat_id, text FROM outbox WHERE id > ? ORDER BY id");
-    q.bind(1, last_);
-    while (q.executeStep()) {
-      last_ = q.getColumn(0).getInt64();
-      out.push_back({q.getColumn(1).getString(), q.getColumn(2).getString()});
-    }
-    return out;
-  }
-  std::string take_one() {
-    auto v = take();
-    REQUIRE(v.size() == 1);
-    return v[0].text;
-  }
-  int scalar(const std::string& sql) { return db_.db().execAndGet(sql).getInt(); }
-  std::string text(const std::string& sql) { return db_.db().execAndGet(sql).getString(); }
-  storage::database& db() { return db_; }
-  handlers::dispatcher& disp() { return *disp_; }
-  std::vector<domain::unit>& units() { return units_; }
-
- private:
-  test::temp_dir dir_;
-  storage::database db_;
-  std::vector<domain::unit> units_;
-  std::unique_ptr<handlers::dispatcher> disp_;
-  int seq_ = 0;
-  std::int64_t last_ = 0;
+  int scalar(const std::string& sql) { return db().db().execAndGet(sql).getInt(); }
+  std::string text(const std::string& sql) { return db().db().execAndGet(sql).getString(); }
+  handlers::dispatcher& disp() { return dispatcher(); }
 };
 
 const auto t0 = test::local(2026, 11, 25, 9);

@@ -33,13 +33,21 @@ struct sent {
 
 class dispatch_fixture {
  public:
-  explicit dispatch_fixture(std::vector<domain::unit> units = {demo_unit()})
-      : db_(dir_.file("bot.db")) {
+  explicit dispatch_fixture(std::vector<domain::unit> units = {demo_unit()},
+                            std::vector<domain::procedure> catalog = test_catalog(),
+                            handlers::dispatcher_options options = {})
+      : db_(dir_.file("bot.db")), units_(std::move(units)), catalog_(std::move(catalog)), options_(std::move(options)) {
     storage::unit_repository repo(db_);
-    repo.sync_config(units, local(2026, 11, 1));
-    repo.sync_catalog(test_catalog());
-    dispatcher_ = std::make_unique<handlers::dispatcher>(db_, units, test_catalog());
+    repo.sync_config(units_, local(2026, 11, 1));
+    repo.sync_catalog(catalog_);
+    restart();
   }
+
+  /// A new dispatcher over the same database, as after a restart of the server (with units(),
+  /// which a test may change first, as a changed config).
+  void restart() { dispatcher_ = std::make_unique<handlers::dispatcher>(db_, units_, catalog_, options_); }
+  /// The configured units the next restart() uses.
+  std::vector<domain::unit>& units() { return units_; }
 
   /// Sends a text as `user` in `chat` (a group when it is a configured unit's chat or starts
   /// with "group") at `now`; returns the outcome.
@@ -94,6 +102,9 @@ class dispatch_fixture {
  private:
   temp_dir dir_;
   storage::database db_;
+  std::vector<domain::unit> units_;
+  std::vector<domain::procedure> catalog_;
+  handlers::dispatcher_options options_;
   std::unique_ptr<handlers::dispatcher> dispatcher_;
   int seq_ = 0;
   std::int64_t last_seen_ = 0;
