@@ -1,7 +1,9 @@
 // /phananh: feedback or a complaint for the Center, from anyone — members, people in the group
 // and strangers in private chat. Stored, acknowledged with its number, and posted to the unit's
-// group as written.
+// group with numbers masked, or without its text when it mentions health (then the leaders get
+// it whole in private).
 #include "handlers/commands.hpp"
+#include "handlers/free_text.hpp"
 #include "handlers/text.hpp"
 #include "storage/feedback_repository.hpp"
 
@@ -55,7 +57,7 @@ void handle_feedback(context& ctx, const std::string& args) {
       for (const auto& u : svc.units) units.push_back({{"id", u.id}, {"name", u.name}});
       ctx.reply(svc.render.render("phananh_chon_don_vi",
                                   {{"units", units},
-                                   {"typed", named ? json(*named) : json(nullptr)},
+                                   {"typed", named ? json(echo(ctx, *named)) : json(nullptr)},
                                    {"first", svc.units.empty() ? std::string() : svc.units.front().id}}));
       return;
     }
@@ -92,12 +94,21 @@ void handle_feedback(context& ctx, const std::string& args) {
   if (ctx.in_group()) {
     // Said in the group already: one message, the record and the thanks together.
     data["thanks"] = true;
+    data["text"] = group_text(svc.render, f.text);
     ctx.reply(svc.render.render("phananh_thong_bao", data));
     return;
   }
   ctx.reply(svc.render.render("phananh_xong", data));
   data["thanks"] = false;
+  data["text"] = group_text(svc.render, f.text);
   ctx.post_group(svc.render.render("phananh_thong_bao", data));
+  if (health_words().mentions(fold(f.text))) {
+    // The group saw only that there is one: the leaders read it whole, privately.
+    data["text"] = f.text;
+    const auto whole = svc.render.render("phananh_thong_bao", data);
+    for (const auto& m : svc.units_repo.members(unit->id))
+      if (m.role == domain::role::lanhdao && m.user_id != ctx.msg.user_id) ctx.tell_user(m.user_id, whole);
+  }
 }
 
 }  // namespace tannha::handlers

@@ -10,6 +10,7 @@
 #include "domain/visit_slot.hpp"
 #include "handlers/command_parser.hpp"
 #include "handlers/commands.hpp"
+#include "handlers/free_text.hpp"
 #include "handlers/text.hpp"
 #include "storage/team_links.hpp"
 
@@ -222,7 +223,7 @@ team_choice resolve_team(context& ctx, const std::string& team) {
                               {"village", m.village},
                               {"id_tail", id_tail(m.user_id)}});
       if (c.example.empty()) c.example = found.front().display_name + " " + id_tail(found.front().user_id);
-      c.ambiguous.push_back({{"typed", typed}, {"candidates", std::move(candidates)}});
+      c.ambiguous.push_back({{"typed", echo(ctx, typed)}, {"candidates", std::move(candidates)}});
     }
   }
   c.names = join(names, ", ");
@@ -300,7 +301,7 @@ void save(context& ctx, target& t, request_state to, std::string note) {
 void announce(context& ctx, const target& t, const std::string& what) {
   if (ctx.in_group()) return;
   json d = base_data(t);
-  d["what"] = what;
+  d["what"] = domain::mask_numbers(what);  // a team may be typed as phone numbers
   d["actor"] = actor_name(ctx, ctx.msg.user_id);
   ctx.post_group(ctx.svc.render.render("thongbao_nhom", d));
 }
@@ -542,7 +543,7 @@ void handle_verify(context& ctx, const std::string& args) {
   if (!to) return;
   save(ctx, *t, *to, t->rest);
   json d = base_data(*t);
-  d["note"] = t->rest;
+  d["note"] = chat_text(ctx, t->rest, t->r.number);
   ctx.reply(ctx.svc.render.render("xacminh_xong", d));
   announce(ctx, *t, "đã xác minh");
 }
@@ -558,7 +559,7 @@ void handle_reject(context& ctx, const std::string& args) {
   }
   save(ctx, *t, *to, t->rest);
   json d = base_data(*t);
-  d["reason"] = t->rest;
+  d["reason"] = chat_text(ctx, t->rest, t->r.number);
   ctx.reply(ctx.svc.render.render("tuchoi_xong", d));
   announce(ctx, *t, "bị từ chối");
   tell_village_heads(ctx, *t, {{"rejected", true}, {"reason", t->rest}});
@@ -589,13 +590,13 @@ void handle_schedule(context& ctx, const std::string& args) {
   }
   auto when = parse_when(when_text, today);
   if (!when.bad.empty()) {
-    ctx.reply(ctx.svc.render.render("xeplich_khong_hieu", {{"number", t->r.number}, {"typed", when.bad}}));
+    ctx.reply(ctx.svc.render.render("xeplich_khong_hieu", {{"number", t->r.number}, {"typed", echo(ctx, when.bad)}}));
     return;
   }
   if (when.date && *when.date < today) {
     ctx.reply(ctx.svc.render.render(
         "xeplich_ngay_qua",
-        {{"number", t->r.number}, {"typed", when.date_typed}, {"date", long_date(*when.date)}, {"today", long_date(today)}}));
+        {{"number", t->r.number}, {"typed", echo(ctx, when.date_typed)}, {"date", long_date(*when.date)}, {"today", long_date(today)}}));
     return;
   }
 
@@ -686,7 +687,7 @@ void handle_receive(context& ctx, const std::string& args) {
   if (!to) return;
   auto code = parse_code(t->rest);
   if (!code.ok) {
-    ctx.reply(ctx.svc.render.render("tiepnhan_ma_sai", {{"number", t->r.number}, {"typed", code.code}}));
+    ctx.reply(ctx.svc.render.render("tiepnhan_ma_sai", {{"number", t->r.number}, {"typed", echo(ctx, code.code)}}));
     return;
   }
   const auto today = ctx.today();
@@ -723,7 +724,7 @@ void handle_supplement(context& ctx, const std::string& args) {
   }
   save(ctx, *t, *to, t->rest);
   json d = base_data(*t);
-  d["papers"] = t->rest;
+  d["papers"] = chat_text(ctx, t->rest, t->r.number);
   ctx.reply(ctx.svc.render.render("bosung_xong", d));
   announce(ctx, *t, "cần bổ sung giấy tờ");
   tell_village_heads(ctx, *t, {{"needs_papers", true}, {"papers", t->rest}});
@@ -751,7 +752,7 @@ void handle_return(context& ctx, const std::string& args) {
   auto way = match_return_way(t->rest);
   if (!way) {
     ctx.reply(ctx.svc.render.render("datra_cach_tra_sai",
-                                    {{"number", t->r.number}, {"typed", t->rest}, {"ways", return_way_list()}}));
+                                    {{"number", t->r.number}, {"typed", echo(ctx, t->rest)}, {"ways", return_way_list()}}));
     return;
   }
   const auto today = ctx.today();
@@ -781,7 +782,7 @@ void handle_rate(context& ctx, const std::string& args) {
   }
   auto s = parse_score(t->rest);
   if (!s.score) {
-    ctx.reply(ctx.svc.render.render("danhgia_diem_sai", {{"number", t->r.number}, {"typed", t->rest}}));
+    ctx.reply(ctx.svc.render.render("danhgia_diem_sai", {{"number", t->r.number}, {"typed", echo(ctx, t->rest)}}));
     return;
   }
   auto previous = t->r.rating;
@@ -792,7 +793,7 @@ void handle_rate(context& ctx, const std::string& args) {
   save(ctx, *t, t->r.state, note);
   json d = base_data(*t);
   d["score"] = *s.score;
-  d["note"] = s.note;
+  d["note"] = chat_text(ctx, s.note, t->r.number);
   d["replaced"] = previous.has_value();
   d["previous"] = previous ? std::to_string(*previous) : "";
   ctx.reply(ctx.svc.render.render("danhgia_xong", d));
@@ -814,7 +815,7 @@ void handle_postpone(context& ctx, const std::string& args) {
   t->r.proposed_day.reset();
   save(ctx, *t, *to, t->rest);
   json d = base_data(*t);
-  d["reason"] = t->rest;
+  d["reason"] = chat_text(ctx, t->rest, t->r.number);
   d["old_day"] = old_day;
   ctx.reply(ctx.svc.render.render("hoan_xong", d));
   announce(ctx, *t, old_day.empty() ? "hoãn lịch" : "hoãn lịch " + old_day);
@@ -832,7 +833,7 @@ void handle_cancel(context& ctx, const std::string& args) {
   }
   save(ctx, *t, *to, t->rest);
   json d = base_data(*t);
-  d["reason"] = t->rest;
+  d["reason"] = chat_text(ctx, t->rest, t->r.number);
   ctx.reply(ctx.svc.render.render("huy_xong", d));
   announce(ctx, *t, "đã hủy");
   tell_village_heads(ctx, *t, {{"cancelled", true}, {"reason", t->rest}});

@@ -2,6 +2,7 @@
 #include "domain/masking.hpp"
 #include "handlers/command_parser.hpp"
 #include "handlers/commands.hpp"
+#include "handlers/free_text.hpp"
 #include "handlers/text.hpp"
 
 namespace tannha::handlers {
@@ -13,12 +14,6 @@ std::string local_stamp(const context& ctx, domain::instant t) {
   auto d = domain::local_day(local);
   auto mins = std::chrono::duration_cast<std::chrono::minutes>(local - std::chrono::local_seconds{d.time_since_epoch()});
   return domain::format_hhmm(mins) + " " + domain::format_date(d);
-}
-
-// "đầy đủ" / "day du" / "full" after the number asks for the full record in the group on purpose.
-bool asks_full_in_group(const std::string& args) {
-  auto f = fold(args);
-  return f.find("day du") != std::string::npos || f.find("full") != std::string::npos;
 }
 
 }  // namespace
@@ -41,9 +36,13 @@ void handle_record(context& ctx, const std::string& args) {
     ctx.reply(svc.render.render("khong_thay_ho_so", {{"number", *number}, {"unit", ctx.unit->name}}));
     return;
   }
+  // Free text (history notes, reasons, the citizen's notes, the rating's note) is masked in a
+  // group; private views show it whole.
   auto citizen = svc.citizens.get(r->citizen_id);
   const auto* proc = svc.procedures.by_code(r->procedure_code);
-  bool full = !ctx.in_group() || asks_full_in_group(args);
+  // A group only ever gets the summary, even when "đầy đủ" is asked there: the address, the full
+  // phone, the categories and free text whole are for private views (SECURITY.md).
+  const bool full = !ctx.in_group();
 
   std::string categories = citizen ? citizen->categories : "";
   std::replace(categories.begin(), categories.end(), ';', ',');
@@ -52,7 +51,7 @@ void handle_record(context& ctx, const std::string& args) {
   for (const auto& e : svc.requests.events(r->id)) {
     events.push_back({{"at", local_stamp(ctx, e.at)},
                       {"to", domain::label(e.to)},
-                      {"note", e.note},
+                      {"note", chat_text(ctx, e.note)},
                       {"actor", actor_name(ctx, e.actor)}});
   }
   nlohmann::json data = {
@@ -68,7 +67,7 @@ void handle_record(context& ctx, const std::string& args) {
       {"phone", phone.empty() ? "(không có)" : (full ? phone : domain::mask_phone(phone))},
       {"categories", categories},
       {"approved", citizen && citizen->approved},
-      {"notes", citizen ? citizen->notes : ""},
+      {"notes", citizen ? chat_text(ctx, citizen->notes) : ""},
       {"registered_at", local_stamp(ctx, r->registered_at)},
       {"proposed_day", r->proposed_day && !r->visit_day ? domain::format_weekday_date(*r->proposed_day) : ""},
       {"visit_day", r->visit_day ? domain::format_weekday_date(*r->visit_day) : ""},
@@ -78,10 +77,10 @@ void handle_record(context& ctx, const std::string& args) {
       {"due_day", r->due_day ? domain::format_weekday_date(*r->due_day) : ""},
       {"return_way", r->return_way},
       {"rating", r->rating ? std::to_string(*r->rating) : ""},
-      {"rating_note", r->rating_note},
+      {"rating_note", chat_text(ctx, r->rating_note)},
       {"events", events},
       {"full", full}};
-  if (full) svc.audit.record(ctx.unit->id, ctx.msg.user_id, "view_record", r->id, ctx.in_group() ? "group" : "private", ctx.now);
+  if (full) svc.audit.record(ctx.unit->id, ctx.msg.user_id, "view_record", r->id, "private", ctx.now);
   ctx.reply(svc.render.render("hoso", data));
 }
 
