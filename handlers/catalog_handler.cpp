@@ -1,5 +1,6 @@
 // /thutuc: the procedure catalog, whole or searched by folded words, code or alias.
 #include "handlers/commands.hpp"
+#include "handlers/free_text.hpp"
 #include "handlers/text.hpp"
 
 namespace tannha::handlers {
@@ -42,11 +43,11 @@ void handle_catalog(context& ctx, const std::string& args) {
       if (mentions(p, words)) list.push_back(entry(p));
   }
   if (list.empty()) {
-    ctx.reply_t("thutuc_khong_thay", {{"typed", query},
+    ctx.reply_t("thutuc_khong_thay", {{"typed", echo(ctx, query)},
                                       {"suggestions", join(found.miss.suggestions, ", ")}});
     return;
   }
-  ctx.reply_t("thutuc", {{"all", false}, {"typed", query}, {"procedures", list}, {"count", list.size()},
+  ctx.reply_t("thutuc", {{"all", false}, {"typed", echo(ctx, query)}, {"procedures", list}, {"count", list.size()},
                          {"example", list.front()["code"]}});
 }
 

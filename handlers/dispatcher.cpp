@@ -3,6 +3,7 @@
 #include "handlers/command_parser.hpp"
 #include "handlers/command_table.hpp"
 #include "handlers/commands.hpp"
+#include "handlers/free_text.hpp"
 #include "handlers/conversation.hpp"
 #include "handlers/text.hpp"
 #include "log/log.hpp"
@@ -273,7 +274,7 @@ dispatch_outcome dispatcher::impl::route(context& ctx) {
       return dispatch_outcome::processed;
     case command_parse::kind::unknown: {
       nlohmann::json sugg = parsed.suggestions;
-      ctx.reply(render.render("lenh_khong_ro", {{"word", parsed.word},
+      ctx.reply(render.render("lenh_khong_ro", {{"word", echo(ctx, parsed.word)},
                                                 {"suggestions", sugg},
                                                 {"has_suggestions", !parsed.suggestions.empty()}}));
       return dispatch_outcome::processed;

@@ -1,6 +1,7 @@
 // /giup: an overview of the commands the sender may use, or one command's usage.
 #include "handlers/command_parser.hpp"
 #include "handlers/commands.hpp"
+#include "handlers/free_text.hpp"
 #include "handlers/text.hpp"
 
 namespace tannha::handlers {
@@ -53,7 +54,7 @@ void handle_help(context& ctx, const std::string& args) {
     return;
   }
   nlohmann::json sugg = parsed.suggestions;
-  ctx.reply(ctx.svc.render.render("giup_khong_co", {{"word", topic},
+  ctx.reply(ctx.svc.render.render("giup_khong_co", {{"word", echo(ctx, topic)},
                                                     {"suggestions", sugg},
                                                     {"has_suggestions", !parsed.suggestions.empty()}}));
 }

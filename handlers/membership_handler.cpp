@@ -10,6 +10,7 @@
 
 #include "handlers/command_parser.hpp"
 #include "handlers/commands.hpp"
+#include "handlers/free_text.hpp"
 #include "handlers/text.hpp"
 #include "storage/invite_repository.hpp"
 
@@ -121,7 +122,7 @@ std::string local_stamp(const context& ctx, domain::instant t) {
 std::optional<std::string> resolve_village(context& ctx, const std::string& typed, const std::string& example_prefix) {
   const auto& villages = ctx.unit->villages;
   json data = {{"unit", ctx.unit->name},
-               {"typed", typed},
+               {"typed", echo(ctx, typed)},
                {"missing", typed.empty()},
                {"villages", join(villages, ", ")},
                {"example", example_prefix + (villages.empty() ? std::string("…") : villages.front())}};
@@ -210,7 +211,7 @@ void handle_invite(context& ctx, const std::string& args) {
   if (!rp.r) {
     std::string typed = w.empty() ? "" : w.front();
     auto near = closest(fold_compact(typed), role_codes(), 1);
-    ctx.reply(svc.render.render("moi_vaitro_khong_ro", {{"typed", opt(typed)},
+    ctx.reply(svc.render.render("moi_vaitro_khong_ro", {{"typed", opt(echo(ctx, typed))},
                                                         {"suggestion", opt(near.empty() ? "" : near.front())},
                                                         {"roles", role_list()},
                                                         {"example_village", ctx.unit->villages.empty() ? std::string("…") : ctx.unit->villages.front()}}));
@@ -271,7 +272,7 @@ void handle_join(context& ctx, const std::string& args) {
   if (!unit) status = storage::invite_status::unknown;  // a unit no longer configured
   if (status != storage::invite_status::valid) {
     bool same_user = status == storage::invite_status::used && inv->used_by == ctx.msg.user_id;
-    ctx.reply(svc.render.render("thamgia_ma_khong_dung", {{"code", code},
+    ctx.reply(svc.render.render("thamgia_ma_khong_dung", {{"code", echo(ctx, code)},
                                                           {"unknown", status == storage::invite_status::unknown},
                                                           {"used", status == storage::invite_status::used && !same_user},
                                                           {"used_by_you", same_user},
@@ -359,7 +360,7 @@ void handle_role(context& ctx, const std::string& args) {
     }
   }
   if (at == w.size()) {
-    ctx.reply(svc.render.render("vaitro_cach_dung", {{"typed", opt(trim(args))},
+    ctx.reply(svc.render.render("vaitro_cach_dung", {{"typed", opt(echo(ctx, trim(args)))},
                                                      {"only_person", w.size() == 1},
                                                      {"roles", role_list_inline()}}));
     return;
@@ -390,7 +391,7 @@ void handle_role(context& ctx, const std::string& args) {
       json cands = json::array();
       for (auto i : found)
         cands.push_back({{"n", i + 1}, {"name", list[i].display_name}, {"role", role_text(list[i].role, list[i].village)}});
-      ctx.reply(svc.render.render("vaitro_nhieu_nguoi", {{"typed", person},
+      ctx.reply(svc.render.render("vaitro_nhieu_nguoi", {{"typed", echo(ctx, person)},
                                                          {"candidates", cands},
                                                          {"first_n", found.front() + 1},
                                                          {"rest", join_words(w, at, w.size())}}));
@@ -405,7 +406,7 @@ void handle_role(context& ctx, const std::string& args) {
     std::vector<std::string> near;
     if (!by_number)
       for (auto i : match(person, cands).suggestions) near.push_back(cands[i].display);
-    ctx.reply(svc.render.render("vaitro_khong_thay", {{"typed", person},
+    ctx.reply(svc.render.render("vaitro_khong_thay", {{"typed", echo(ctx, person)},
                                                       {"by_number", by_number},
                                                       {"total", list.size()},
                                                       {"suggestions", opt(join(near, ", "))}}));

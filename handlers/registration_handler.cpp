@@ -6,6 +6,7 @@
 #include "domain/visit_slot.hpp"
 #include "handlers/commands.hpp"
 #include "handlers/form_parser.hpp"
+#include "handlers/free_text.hpp"
 #include "handlers/text.hpp"
 
 namespace tannha::handlers {
@@ -160,7 +161,11 @@ void answer_problems(context& ctx, const parsed_form& form, const std::vector<fo
   std::vector<std::string> have_list;
   for (auto field : all_form_fields)
     if (form.values.count(field)) have_list.emplace_back(field_label(field));
-  ctx.reply(ctx.svc.render.render("dangky_thieu", {{"problems", problems},
+  // What was typed is repeated only as a short masked excerpt (a phone, a diagnosis as a category).
+  json listed = problems;
+  for (auto& p : listed)
+    if (p.contains("typed") && p["typed"].is_string()) p["typed"] = echo(ctx, p["typed"].get<std::string>());
+  ctx.reply(ctx.svc.render.render("dangky_thieu", {{"problems", listed},
                                                    {"have_any", !have_list.empty()},
                                                    {"have", join(have_list, ", ")},
                                                    {"examples", example_lines(problems)},

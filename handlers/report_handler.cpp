@@ -1,6 +1,7 @@
 // /quahan and /baocao: the same computations as the scheduled digest and reports, on demand.
 #include "domain/period.hpp"
 #include "handlers/commands.hpp"
+#include "handlers/free_text.hpp"
 #include "handlers/job_runner.hpp"
 #include "handlers/text.hpp"
 
@@ -46,7 +47,7 @@ void handle_overdue(context& ctx, const std::string&) {
 void handle_report(context& ctx, const std::string& args) {
   auto p = requested_period(args, ctx.today());
   if (!p) {
-    ctx.reply_t("baocao_khong_hieu", {{"typed", trim(args)}});
+    ctx.reply_t("baocao_khong_hieu", {{"typed", echo(ctx, trim(args))}});
     return;
   }
   ctx.reply(report_text(ctx.svc.reports, ctx.svc.render, *ctx.unit, *p, ctx.now));

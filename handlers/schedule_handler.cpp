@@ -5,6 +5,7 @@
 #include <map>
 
 #include "handlers/commands.hpp"
+#include "handlers/free_text.hpp"
 #include "handlers/text.hpp"
 
 namespace tannha::handlers {
@@ -119,7 +120,7 @@ void handle_schedule_view(context& ctx, const std::string& args) {
   const auto today = ctx.today();
   auto p = parse_period(args, today);
   if (!p) {
-    ctx.reply(svc.render.render("lich_khong_hieu", {{"typed", trim(args)}, {"example_day", domain::format_day_month(today)}}));
+    ctx.reply(svc.render.render("lich_khong_hieu", {{"typed", echo(ctx, trim(args))}, {"example_day", domain::format_day_month(today)}}));
     return;
   }
 

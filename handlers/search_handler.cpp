@@ -1,6 +1,7 @@
 // /tim: find citizens and requests by folded name, request number or dossier code.
 #include "handlers/command_parser.hpp"
 #include "handlers/commands.hpp"
+#include "handlers/free_text.hpp"
 #include "handlers/text.hpp"
 
 namespace tannha::handlers {
@@ -55,11 +56,11 @@ void handle_search(context& ctx, const std::string& args) {
     }
   }
   if (results.empty() && citizens_only.empty()) {
-    ctx.reply(svc.render.render("tim_khong_thay", {{"query", query}}));
+    ctx.reply(svc.render.render("tim_khong_thay", {{"query", echo(ctx, query)}}));
     return;
   }
   ctx.reply(svc.render.render("tim_ket_qua",
-                              {{"query", query}, {"results", results}, {"citizens_only", citizens_only}, {"more", more}}));
+                              {{"query", echo(ctx, query)}, {"results", results}, {"citizens_only", citizens_only}, {"more", more}}));
 }
 
 }  // namespace tannha::handlers

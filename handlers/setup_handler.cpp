@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "handlers/commands.hpp"
+#include "handlers/free_text.hpp"
 #include "handlers/text.hpp"
 #include "storage/claim_repository.hpp"
 
@@ -61,7 +62,7 @@ void handle_claim(context& ctx, const std::string& args) {
   if (status == storage::claim_status::unknown) {
     claims.record_wrong_try(user, ctx.now);
     const int left = max_wrong_tries - claims.wrong_tries_since(user, ctx.now - wrong_try_window);
-    ctx.reply_t("batdau_ma_sai", {{"code", code}, {"left", left}, {"none_left", left <= 0}, {"max", max_wrong_tries}});
+    ctx.reply_t("batdau_ma_sai", {{"code", echo(ctx, code)}, {"left", left}, {"none_left", left <= 0}, {"max", max_wrong_tries}});
     return;
   }
   if (status != storage::claim_status::valid) {
