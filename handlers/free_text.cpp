@@ -32,6 +32,11 @@ std::string chat_text(const context& ctx, std::string_view text, std::int64_t nu
   return group_text(ctx.svc.render, text, number);
 }
 
+std::string chat_masked(const context& ctx, std::string_view text) {
+  if (!ctx.in_group()) return std::string(text);
+  return domain::mask_numbers(text);
+}
+
 std::string echo(const context& ctx, std::string_view typed) {
   if (ctx.in_group() && health_words().mentions(fold(typed))) return "…";
   return domain::echo_excerpt(typed);

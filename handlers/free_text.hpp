@@ -22,6 +22,10 @@ std::string group_text(const renderer& render, std::string_view text, std::int64
 /// a group.
 std::string chat_text(const context& ctx, std::string_view text, std::int64_t number = 0);
 
+/// A short typed field that is not free text (a visit team written as names) as this chat may
+/// see it: numbers masked in a group, as typed in a private chat.
+std::string chat_masked(const context& ctx, std::string_view text);
+
 /// What a user typed, to repeat it in an error reply: a short excerpt with numbers masked
 /// (domain::echo_excerpt); in a group, "…" alone when it mentions health or disability.
 std::string echo(const context& ctx, std::string_view typed);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/visit_slot.hpp"
+#include "domain/masking.hpp"
 #include "handlers/text.hpp"
 #include "log/log.hpp"
 #include "storage/job_repository.hpp"
@@ -119,7 +120,7 @@ std::vector<std::string> build_brief(storage::report_repository& reports, storag
   });
   for (const auto* o : todays)
     visits.push_back({{"time", visit_time_of(*o, u)}, {"number", o->facts.number}, {"procedure", o->procedure_name},
-                      {"citizen", o->citizen_name}, {"village", o->village}, {"team", o->team}});
+                      {"citizen", o->citizen_name}, {"village", o->village}, {"team", domain::mask_numbers(o->team)}});
   for (const auto& o : open)
     if ((o.facts.state == domain::request_state::processing || o.facts.state == domain::request_state::result_ready) &&
         o.facts.due_day == today)
@@ -178,7 +179,7 @@ std::vector<std::string> build_cutoff(storage::report_repository& reports, const
   for (const auto* o : on_day) {
     bool scheduled = o->facts.state == domain::request_state::scheduled;
     items.push_back({{"time", visit_time_of(*o, u)}, {"number", o->facts.number}, {"procedure", o->procedure_name},
-                     {"citizen", o->citizen_name}, {"village", o->village}, {"team", o->team},
+                     {"citizen", o->citizen_name}, {"village", o->village}, {"team", domain::mask_numbers(o->team)},
                      {"not_scheduled", !scheduled}, {"state", std::string(domain::label(o->facts.state))}});
   }
   for (const auto* o : overflow)

@@ -637,9 +637,9 @@ void handle_schedule(context& ctx, const std::string& args) {
   json d = base_data(*t);
   d["day"] = domain::format_weekday_date(day);
   d["time"] = time;
-  d["team"] = team;
+  d["team"] = chat_masked(ctx, team);
   d["team_given"] = team_given;
-  d["outsiders"] = join(choice.outsiders, ", ");
+  d["outsiders"] = chat_masked(ctx, join(choice.outsiders, ", "));
   d["moved"] = moved;
   d["first_choice"] = moved ? domain::format_weekday_date(first_choice) : "";
   d["capacity"] = capacity;
@@ -660,7 +660,7 @@ void handle_assign(context& ctx, const std::string& args) {
   }
   const auto typed = parse_team(t->rest);
   if (typed.empty()) {
-    ctx.reply(ctx.svc.render.render("phancong_can_ten", {{"number", t->r.number}, {"team", t->r.team}}));
+    ctx.reply(ctx.svc.render.render("phancong_can_ten", {{"number", t->r.number}, {"team", chat_masked(ctx, t->r.team)}}));
     return;
   }
   const auto choice = resolve_team(ctx, typed);
@@ -671,9 +671,9 @@ void handle_assign(context& ctx, const std::string& args) {
   save(ctx, *t, t->r.state, "Phân công: " + team);
   storage::team_links(ctx.svc.db).set(t->r.id, choice.user_ids);
   json d = base_data(*t);
-  d["team"] = team;
-  d["before"] = before != team ? before : "";
-  d["outsiders"] = join(choice.outsiders, ", ");
+  d["team"] = chat_masked(ctx, team);
+  d["before"] = before != team ? chat_masked(ctx, before) : "";
+  d["outsiders"] = chat_masked(ctx, join(choice.outsiders, ", "));
   d["visit_day"] = t->r.visit_day && t->r.state == request_state::scheduled ? domain::format_weekday_date(*t->r.visit_day) : "";
   d["visit_time"] = t->r.visit_time;
   ctx.reply(ctx.svc.render.render("phancong_xong", d));

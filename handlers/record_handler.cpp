@@ -72,7 +72,7 @@ void handle_record(context& ctx, const std::string& args) {
       {"proposed_day", r->proposed_day && !r->visit_day ? domain::format_weekday_date(*r->proposed_day) : ""},
       {"visit_day", r->visit_day ? domain::format_weekday_date(*r->visit_day) : ""},
       {"visit_time", r->visit_time},
-      {"team", r->team},
+      {"team", chat_masked(ctx, r->team)},
       {"dossier_code", r->dossier_code},
       {"due_day", r->due_day ? domain::format_weekday_date(*r->due_day) : ""},
       {"return_way", r->return_way},

@@ -78,7 +78,7 @@ json entry(context& ctx, const storage::request_record& r, bool with_address) {
             {"citizen", citizen ? citizen->full_name : std::string()},
             {"village", opt(citizen ? citizen->village : std::string())},
             {"time", r.visit_time.empty() ? std::string("chưa hẹn giờ") : r.visit_time},
-            {"team", opt(r.team)},
+            {"team", opt(chat_masked(ctx, r.team))},
             {"state", std::string(domain::label(r.state))},
             {"not_scheduled", r.state != domain::request_state::scheduled},
             {"address", opt(with_address && citizen ? citizen->address : std::string())}};

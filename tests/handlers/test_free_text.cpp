@@ -229,3 +229,23 @@ TEST_CASE("free text: every entry of the shipped health lexicon is folded, and i
     CHECK_FALSE(words.mentions(handlers::fold(text)));
   }
 }
+
+TEST_CASE("free text: a visit team typed with a phone number shows it masked in the group, whole in private") {
+  free_text_fixture f;
+  f.group("admin-1", test::full_form, wed);
+  f.take();
+  f.group("cb-1", "/xeplich #1 @Hoa 0987654321", local(2026, 11, 25, 11));
+  auto group = f.to("group-bg");
+  CHECK(contains(group, "xếp lịch"));
+  CHECK(contains(group, "*******321"));
+  CHECK_FALSE(contains(group, "654"));
+  f.group("cb-1", "/lich", local(2026, 11, 25, 12));
+  group = f.to("group-bg");
+  CHECK(contains(group, "*******321"));
+  CHECK_FALSE(contains(group, "654"));
+  f.group("cb-1", "/hoso #1", local(2026, 11, 25, 12));
+  group = f.to("group-bg");
+  CHECK_FALSE(contains(group, "654"));
+  f.priv("cb-1", "/lich", local(2026, 11, 25, 12));
+  CHECK(contains(f.to("cb-1"), "0987654321"));
+}
