@@ -488,3 +488,17 @@ TEST_CASE("relay: 5xx answers go on past max_attempts; a message older than give
   CHECK(dead[0].last_error == "gave up after 24 h: error 503");
   CHECK(dead[0].attempts == 1);  // dead on its first failure: it was already too old
 }
+
+TEST_CASE("relay: a post queued for tomorrow holds back none of the group's replies; it goes when its time comes") {
+  driven_relay f;
+  // run-jobs --at tomorrow --force on a live database: the post is queued for tomorrow.
+  f.ob.enqueue("-100", "brief for tomorrow", f.clk.now() + std::chrono::hours(24));
+  f.enqueue("-100", "reply 1");
+  f.enqueue("-100", "reply 2");
+  REQUIRE(f.run_until([&] { return f.ob.counts().sent == 2; }, 10s));
+  CHECK(f.texts_for("-100") == std::vector<std::string>{"reply 1", "reply 2"});
+  CHECK(f.ob.counts().pending == 1);
+  f.clk.advance(std::chrono::hours(24));
+  REQUIRE(f.run_until([&] { return f.ob.counts().sent == 3; }, 10s));
+  CHECK(f.texts_for("-100").back() == "brief for tomorrow");
+}
