@@ -27,6 +27,7 @@
 #include "handlers/job_runner.hpp"
 #include "storage/database.hpp"
 #include "storage/outbox.hpp"
+#include "bot/server_presence.hpp"
 #include "storage/unit_repository.hpp"
 
 namespace tannha::bot {
@@ -91,6 +92,8 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
     return 2;
   }
   auto db = open_database(cfg, clk);
+  // `run-jobs --at` a future time refuses while this is held (bot/jobs_cli.cpp).
+  server_presence presence(cfg.storage.path);
   auto opts = dispatcher_options_of(cfg);
   opts.max_text_units = max_text_units(*kind);
   handlers::dispatcher disp(*db, cfg.units, cfg.procedures, opts);

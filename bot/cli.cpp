@@ -50,6 +50,7 @@ struct cli_values {
   bool all = false;
   bool dry_run = false;
   bool group = false;
+  bool force = false;
   init_answers init;
 };
 
@@ -123,6 +124,7 @@ struct command_line {
 
     auto* jobs = add("run-jobs", "run every scheduled post due at a time", "tannha run-jobs --config FILE --at ISO8601");
     value(jobs, "--at", v.at, "ISO8601", "the instant to run at (e.g. 2026-11-26T17:00:00+07:00)")->required();
+    jobs->add_flag("--force", v.force, "run a future --at even while a server uses the database");
 
     auto* exp = add("export", "export requests, reports or the list of people served",
                     "tannha export --config FILE --unit ID --period P --what requests|report|served "
@@ -315,7 +317,7 @@ int run_cli(int argc, char** argv) {
   }
   if (name == "chat") return run_chat(*cfg, clk, v.chat, v.user, v.name, v.group);
   if (name == "migrate") return run_migrate(*cfg);
-  if (name == "run-jobs") return run_jobs_cli(*cfg, v.at);
+  if (name == "run-jobs") return run_jobs_cli(*cfg, v.at, clk, v.force);
   if (name == "backup") return run_backup(*cfg, v.out);
   if (name == "claim") return run_claim(*cfg, clk, v.unit);
   if (name == "import") {

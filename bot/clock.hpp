@@ -17,6 +17,8 @@ class clock {
   domain::instant now() const {
     return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) + offset_;
   }
+  /// Moves the clock on by `by` (tests that drive time; not for a clock other threads read).
+  void advance(std::chrono::seconds by) { offset_ += by; }
 
  private:
   std::chrono::seconds offset_{0};

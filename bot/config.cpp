@@ -574,9 +574,10 @@ void read_relay(diagnostics& d, const toml::table& root, relay_config& r) {
   const toml::table* t = get_table(d, root, "relay", "");
   if (!t) return;
   const std::string p = "relay";
-  check_keys(d, *t, p, {"max_attempts", "base_backoff_seconds", "max_backoff_seconds", "per_chat_per_second",
+  check_keys(d, *t, p, {"max_attempts", "give_up_after_hours", "base_backoff_seconds", "max_backoff_seconds", "per_chat_per_second",
                         "per_group_per_minute", "global_per_second", "request_timeout_seconds", "max_in_flight"});
   read_positive_int(d, *t, "max_attempts", p, r.max_attempts);
+  read_positive_int(d, *t, "give_up_after_hours", p, r.give_up_after_hours);
   read_positive_number(d, *t, "base_backoff_seconds", p, r.base_backoff_seconds);
   read_positive_number(d, *t, "max_backoff_seconds", p, r.max_backoff_seconds);
   read_positive_number(d, *t, "per_chat_per_second", p, r.per_chat_per_second);

@@ -39,7 +39,11 @@ struct storage_config {
 
 /// [relay]
 struct relay_config {
+  /// Tries before a message is dead, counting only answers that do not say "later" (an
+  /// unreadable answer, an unknown error); 429, retry_after, timeouts and 5xx never count.
   int max_attempts = 8;
+  /// A message still failing with "later" answers this long after it was queued is dead.
+  int give_up_after_hours = 24;
   double base_backoff_seconds = 1.0;
   double max_backoff_seconds = 300.0;
   double per_chat_per_second = 1.0;

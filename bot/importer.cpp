@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <sstream>
+#include <thread>
 
 #include "bot/csv.hpp"
 #include "domain/masking.hpp"
@@ -15,6 +16,15 @@
 #include "storage/unit_repository.hpp"
 
 namespace tannha::bot {
+
+namespace {
+// Rows written per transaction by import_citizens, and the pause after each: SQLite's busy
+// handler sleeps up to 100 ms between its tries, so a writer waiting for the lock (the server)
+// finds it free within one pause; without it the next batch takes the lock first, and the
+// writer waits as long as with one transaction (bench/import_stall.cpp, bench/FAULTS.md).
+constexpr std::size_t import_batch_rows = 500;
+constexpr auto import_batch_pause = std::chrono::milliseconds(110);
+}  // namespace
 
 namespace {
 
@@ -150,7 +160,21 @@ domain::result<import_summary> import_citizens(storage::database& db, const doma
   int this_year = static_cast<int>(std::chrono::year_month_day{domain::local_day(domain::to_local(now, unit.utc_offset))}.year());
 
   storage::citizen_repository citizens(db);
-  storage::write_transaction tx(db);
+  // Written in batches, each its own transaction: a server sharing the database waits for one
+  // batch at most, not for the whole file. A run stopped half-way leaves whole batches written;
+  // running it again is safe (rows already loaded count as unchanged). A dry run writes nothing.
+  std::optional<storage::write_transaction> tx;
+  std::size_t batch_rows = 0;
+  auto before_write = [&] {
+    if (!tx) tx.emplace(db);
+  };
+  auto after_write = [&] {
+    if (++batch_rows < import_batch_rows) return;
+    tx->commit();
+    tx.reset();
+    batch_rows = 0;
+    std::this_thread::sleep_for(import_batch_pause);
+  };
   // The same person twice in one file is a mistake in the list, not an update.
   std::map<std::string, std::size_t> seen;
 
@@ -237,7 +261,11 @@ domain::result<import_summary> import_citizens(storage::database& db, const doma
 
     auto existing = citizens.find(unit.id, c.folded_name, c.birth_year, c.village);
     if (!existing) {
-      citizens.insert(c, now);
+      if (!dry_run) {
+        before_write();
+        citizens.insert(c, now);
+        after_write();
+      }
       ++sum.added;
       continue;
     }
@@ -254,12 +282,17 @@ domain::result<import_summary> import_citizens(storage::database& db, const doma
     if (same) {
       ++sum.unchanged;
     } else {
-      approve(db, existing->id, merged);
+      if (!dry_run) {
+        before_write();
+        approve(db, existing->id, merged);
+        after_write();
+      }
       ++sum.updated;
     }
   }
-  // A dry run leaves the transaction to roll back: what it counted is what a real run does.
-  if (!dry_run) tx.commit();
+  // A dry run counts what a real run does: the same person twice is caught by `seen`, so no
+  // row's outcome depends on an earlier row's write.
+  if (tx) tx->commit();
   return sum;
 }
 

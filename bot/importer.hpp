@@ -35,7 +35,9 @@ struct import_summary {
 /// ho_ten,nam_sinh,thon,dia_chi,sdt,doi_tuong,ghi_chu in any order, labels folded as in the
 /// /dangky form ("Họ tên", "HO_TEN", "Số điện thoại"); ho_ten, nam_sinh and thon are required.
 /// Text is made NFC. Each bad row (no name, bad year, unknown village, bad phone, unknown
-/// category) is skipped and reported with its line; the others are loaded in one transaction.
+/// category) is skipped and reported with its line; the others are loaded in transactions of
+/// 500 rows (so a server sharing the database waits for one batch, not the whole file; a run
+/// interrupted half-way keeps whole batches, and running it again is safe).
 /// A row whose folded name, birth year and village match a citizen updates that citizen (on the
 /// approved list; non-empty details replace the stored ones) instead of adding one. A dry run
 /// reports the same and writes nothing. Fails, writing nothing, when the file is not UTF-8, has

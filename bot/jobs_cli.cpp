@@ -1,8 +1,10 @@
 #include "bot/jobs_cli.hpp"
 
+#include <chrono>
 #include <iostream>
 
 #include "bot/platform.hpp"
+#include "bot/server_presence.hpp"
 #include "domain/time.hpp"
 #include "handlers/job_runner.hpp"
 #include "storage/database.hpp"
@@ -11,10 +13,17 @@
 
 namespace tannha::bot {
 
-int run_jobs_cli(const config& cfg, const std::string& at) {
+int run_jobs_cli(const config& cfg, const std::string& at, const clock& clk, bool force) {
   auto when = domain::parse_iso_instant(at);
   if (!when) {
     std::cerr << "tannha run-jobs: --at: not an ISO 8601 instant: " << at << "\n";
+    return 2;
+  }
+  // A minute's grace: "now" as typed by hand is a little behind or ahead.
+  if (!force && *when > clk.now() + std::chrono::minutes(1) && server_running(cfg.storage.path)) {
+    std::cerr << "tannha run-jobs: --at " << domain::iso_instant(*when)
+              << " is in the future and a running server uses this database: its posts would be queued for that "
+                 "time. Run it then, or add --force.\n";
     return 2;
   }
   storage::database db(cfg.storage.path);

@@ -267,6 +267,7 @@ send_result interpret_send_response(platform_kind kind, int http_status, std::st
   if (http_status == 0) {
     r.status = send_status::retry;
     r.error = "no answer";
+    r.later = true;
     return r;
   }
   json j = json::parse(body.begin(), body.end(), nullptr, false);
@@ -294,6 +295,7 @@ send_result interpret_send_response(platform_kind kind, int http_status, std::st
     if (code == 429 || code == 408 || code == 401 || code >= 500 || code <= 0) {
       // 401: a bad token is the operator's to fix; keep the messages until then.
       r.status = send_status::retry;
+      r.later = true;
     } else if (code >= 400 && code < 500) {
       r.status = send_status::permanent;
     } else {
@@ -311,6 +313,7 @@ send_result interpret_send_response(platform_kind kind, int http_status, std::st
     if (*ok) {
       r.status = send_status::ok;
       r.retry_after.reset();
+      r.later = false;
       if (auto* res = object_field(j, "result")) {
         if (auto id = id_value(field(*res, "message_id"))) r.message_id = *id;
       }

@@ -53,6 +53,9 @@ struct send_result {
   std::optional<int> retry_after;  ///< seconds the platform asked us to wait
   std::string error;               ///< for the outbox's last_error; empty when ok
   std::string message_id;          ///< the platform's id of the sent message, when ok and given
+  /// retry: the answer said "later" (429, 408, 5xx, 401, no answer or a timeout), so the try
+  /// does not count toward max_attempts; only age gives up on it (give_up_after_hours).
+  bool later = false;
 };
 
 /// Interprets the answer to a sendMessage call. `http_status` 0 means no answer (network

@@ -63,7 +63,8 @@ milliseconds backoff_delay(int attempts_before, const relay_config& cfg, double 
   return milliseconds(static_cast<long long>(std::ceil(step * (0.5 + 0.5 * j) * 1000.0)));
 }
 
-relay_decision decide_send(const send_result& r, int attempts_before, const relay_config& cfg, double jitter01) {
+relay_decision decide_send(const send_result& r, int attempts_before, const relay_config& cfg, double jitter01,
+                           std::chrono::seconds age) {
   relay_decision d;
   switch (r.status) {
     case send_status::ok:
@@ -77,12 +78,21 @@ relay_decision decide_send(const send_result& r, int attempts_before, const rela
       break;
   }
   d.error = r.error.empty() ? "temporary error" : r.error;
-  if (attempts_before + 1 >= std::max(1, cfg.max_attempts)) {
+  // "Later" answers never exhaust a message however long they last: only its age does.
+  const bool later = r.later || r.retry_after.has_value();
+  if (age >= std::chrono::hours(std::max(1, cfg.give_up_after_hours))) {
+    d.what = relay_decision::action::dead;
+    d.error = "gave up after " + std::to_string(std::max(1, cfg.give_up_after_hours)) + " h: " + d.error;
+    return d;
+  }
+  if (!later && attempts_before + 1 >= std::max(1, cfg.max_attempts)) {
     d.what = relay_decision::action::dead;
     d.error = "gave up after " + std::to_string(attempts_before + 1) + " attempts: " + d.error;
     return d;
   }
   d.what = relay_decision::action::retry;
+  // A retry_after is the platform's own schedule: it replaces the backoff and is no failed try.
+  d.counted = !r.retry_after.has_value();
   d.delay = r.retry_after ? milliseconds(std::int64_t{*r.retry_after} * 1000) : backoff_delay(attempts_before, cfg, jitter01);
   return d;
 }
@@ -382,7 +392,8 @@ void relay::note_finished(const storage::outbox_row& row, const send_result& r, 
   if (metrics_) metrics_->observe("send_seconds", took.count());
 
   std::uniform_real_distribution<double> dist(0.0, 1.0);
-  auto d = decide_send(r, row.attempts, cfg_, dist(rng_));
+  auto d = decide_send(r, row.attempts, cfg_, dist(rng_),
+                       std::chrono::duration_cast<std::chrono::seconds>(clock_.now() - row.created_at));
   finished f;
   f.mark.id = row.id;
   f.attempt = row.attempts + 1;
@@ -401,6 +412,7 @@ void relay::note_finished(const storage::outbox_row& row, const send_result& r, 
       f.mark.what = storage::outbox_mark::kind::retry;
       f.mark.at = clock_.now() + std::chrono::ceil<std::chrono::seconds>(d.delay);
       f.mark.detail = d.error;
+      f.mark.counted = d.counted;
       f.delay_ms = static_cast<long long>(d.delay.count());
       break;
     }

@@ -40,16 +40,20 @@ struct relay_decision {
   action what = action::retry;
   std::chrono::milliseconds delay{0};  ///< for retry: wait before the next attempt
   std::string error;                   ///< for retry/dead: kept as last_error
+  bool counted = true;                 ///< retry: the try adds to attempts (not after a retry_after)
 };
 
 /// Exponential backoff: base·2^attempts_before capped at max, scaled by 0.5 + 0.5·jitter01
 /// ("equal jitter": at least half the step, so retries from many chats spread out).
 std::chrono::milliseconds backoff_delay(int attempts_before, const relay_config& cfg, double jitter01);
 
-/// The relay's policy for one attempt's result, `attempts_before` attempts having been made.
-/// ok → sent; permanent → dead; retry → dead when this was attempt max_attempts, else retry
-/// after retry_after when the platform gave one, else after backoff_delay().
-relay_decision decide_send(const send_result& r, int attempts_before, const relay_config& cfg, double jitter01);
+/// The relay's policy for one attempt's result, `attempts_before` attempts having been made,
+/// the message queued `age` ago. ok → sent; permanent (400, 403) → dead at once; retry → dead
+/// once age reaches give_up_after_hours, or when this was attempt max_attempts and the answer
+/// did not say "later" (send_result::later or a retry_after); else retry after retry_after
+/// when the platform gave one (not counted as an attempt), else after backoff_delay().
+relay_decision decide_send(const send_result& r, int attempts_before, const relay_config& cfg, double jitter01,
+                           std::chrono::seconds age = std::chrono::seconds(0));
 
 /// At most `count` events in any `window`: the exact form of "20 messages a minute in a group"
 /// (a token bucket of the same rate would let twice that through a window after a quiet spell).

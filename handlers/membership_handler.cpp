@@ -12,6 +12,7 @@
 #include "handlers/commands.hpp"
 #include "handlers/free_text.hpp"
 #include "handlers/text.hpp"
+#include "storage/claim_repository.hpp"
 #include "storage/invite_repository.hpp"
 
 namespace tannha::handlers {
@@ -27,6 +28,11 @@ constexpr auto invite_ttl = std::chrono::hours{72};
 // No 0/O and no 1/I/L: a code read aloud or copied by hand cannot be mistaken.
 constexpr std::string_view code_alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 constexpr std::size_t code_length = 6;
+// Wrong invitation codes a person may send in an hour (issue 16): 31^6 codes, so five guesses
+// an hour find none. The tries are the ones /batdau counts (storage::claim_repository), so a
+// person has one budget for guessing either kind of code; the same numbers as there.
+constexpr int max_wrong_join_codes = 5;
+constexpr auto join_try_window = std::chrono::hours{1};
 
 constexpr std::array<role, 4> all_roles{role::lanhdao, role::canbo, role::truongthon, role::tinhnguyen};
 
@@ -265,6 +271,19 @@ void handle_join(context& ctx, const std::string& args) {
     ctx.reply(svc.render.render("thamgia_thieu_ma"));
     return;
   }
+  storage::claim_repository tries(svc.db);
+  const auto& user = ctx.msg.user_id;
+  // Minutes until the oldest wrong try of the hour leaves the window (at least 1).
+  auto minutes_to_wait = [&] {
+    auto oldest = tries.oldest_wrong_try_since(user, ctx.now - join_try_window);
+    auto wait = oldest ? *oldest + join_try_window - ctx.now : std::chrono::seconds{join_try_window};
+    return std::max<std::int64_t>(1, std::chrono::ceil<std::chrono::minutes>(wait).count());
+  };
+  if (tries.wrong_tries_since(user, ctx.now - join_try_window) >= max_wrong_join_codes) {
+    // Even the right code waits: otherwise the limit only slows a guesser down.
+    ctx.reply(svc.render.render("thamgia_qua_nhieu", {{"max", max_wrong_join_codes}, {"minutes", minutes_to_wait()}}));
+    return;
+  }
   auto& invites = svc.invites;
   auto inv = invites.get(code);
   const domain::unit* unit = inv ? svc.unit_by_id(inv->unit_id) : nullptr;
@@ -272,7 +291,17 @@ void handle_join(context& ctx, const std::string& args) {
   if (!unit) status = storage::invite_status::unknown;  // a unit no longer configured
   if (status != storage::invite_status::valid) {
     bool same_user = status == storage::invite_status::used && inv->used_by == ctx.msg.user_id;
+    int left = max_wrong_join_codes;
+    if (status == storage::invite_status::unknown) {
+      // Only a code that does not exist is a guess; a used or expired one was given to someone.
+      tries.record_wrong_try(user, ctx.now);
+      left = max_wrong_join_codes - tries.wrong_tries_since(user, ctx.now - join_try_window);
+    }
     ctx.reply(svc.render.render("thamgia_ma_khong_dung", {{"code", echo(ctx, code)},
+                                                          {"left", left},
+                                                          {"none_left", left <= 0},
+                                                          {"max", max_wrong_join_codes},
+                                                          {"minutes", left <= 0 ? minutes_to_wait() : 0},
                                                           {"unknown", status == storage::invite_status::unknown},
                                                           {"used", status == storage::invite_status::used && !same_user},
                                                           {"used_by_you", same_user},

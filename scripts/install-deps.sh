@@ -17,6 +17,7 @@ packages=(
   libxlsxwriter-dev zlib1g-dev  # XLSX exports (libxlsxwriter links zlib)
   doctest-dev               # tests
   curl                      # README examples and smoke checks
+  python3                   # the fault checks (bench/faults.py; ctest faults_quick)
 )
 for arg in "$@"; do
   case "$arg" in

@@ -68,4 +68,13 @@ int claim_repository::wrong_tries_since(const std::string& user_id, domain::inst
   return q->getColumn(0).getInt();
 }
 
+std::optional<domain::instant> claim_repository::oldest_wrong_try_since(const std::string& user_id,
+                                                                         domain::instant since) {
+  auto q = db_.prepared("SELECT MIN(at) FROM claim_attempts WHERE user_id = :user AND at >= :since");
+  q->bind(":user", user_id);
+  q->bind(":since", secs(since));
+  if (!q->executeStep() || q->getColumn(0).isNull()) return std::nullopt;
+  return from_secs(q->getColumn(0).getInt64());
+}
+
 }  // namespace tannha::storage

@@ -35,8 +35,11 @@ class claim_repository {
   bool consume(const std::string& code_hash, const std::string& user_id, domain::instant now);
   /// Records a wrong code sent by `user_id`.
   void record_wrong_try(const std::string& user_id, domain::instant now);
-  /// Wrong codes sent by `user_id` at or after `since`.
+  /// Wrong codes sent by `user_id` at or after `since` (claim codes and invitation codes alike:
+  /// one budget per person for guessing either).
   int wrong_tries_since(const std::string& user_id, domain::instant since);
+  /// The oldest wrong code `user_id` sent at or after `since`, if any (when the next try frees).
+  std::optional<domain::instant> oldest_wrong_try_since(const std::string& user_id, domain::instant since);
 
  private:
   database& db_;

@@ -55,8 +55,11 @@ std::vector<outbox_row> outbox::due(domain::instant now, int limit) {
 }
 
 std::vector<outbox_row> outbox::due(domain::instant now, int limit, const head_chooser& take) {
-  // Each chat's head (its oldest pending row) is the only candidate: that keeps order per chat
-  // while a chat waiting for a retry does not hold back the others.
+  // Each chat's head (its oldest pending row that is not a post for later) is the only
+  // candidate: that keeps order per chat while a chat waiting for a retry does not hold back
+  // the others. A row queued with a time still ahead (created_at > now: `run-jobs --at` a
+  // future time) is skipped, not waited for: it goes when its time comes, and the chat's
+  // replies due now go before it (docs/DESIGN.md §7; issue 16).
   std::vector<outbox_row> out;
   if (limit <= 0) return out;
   const auto limit_n = static_cast<std::size_t>(limit);
@@ -65,27 +68,37 @@ std::vector<outbox_row> outbox::due(domain::instant now, int limit, const head_c
     if (h.next_attempt_at <= now && take(h)) taken.push_back(h.id);
     return taken.size() >= limit_n;
   };
+  // Only heads not due need this look-up (few: retries and posts for later).
+  auto queued_for_later = [&](std::int64_t id, domain::instant next) {
+    if (next <= now) return false;
+    auto q = db_.prepared("SELECT created_at > :now FROM outbox WHERE id = :id");
+    q->bind(":now", static_cast<std::int64_t>(secs(now)));
+    q->bind(":id", static_cast<std::int64_t>(id));
+    return q->executeStep() && q->getColumn(0).getInt() != 0;
+  };
 
   // Walk the pending rows in id order (a covering partial index): the first row met of a chat
-  // is its head. With many chats the heads come first and the walk stops at `limit`.
+  // that is not for later is its head. With many chats the heads come first and the walk
+  // stops at `limit`.
   const int budget = std::max(256, 4 * limit);
   std::int64_t last = 0;
   bool cut = false;
+  std::unordered_set<std::string> decided;  // chats whose head was met
   {
     auto q = db_.prepared(
         "SELECT id, chat_id, next_attempt_at FROM outbox INDEXED BY outbox_pending_order "
         "WHERE state = 'pending' ORDER BY id LIMIT :budget");
     q->bind(":budget", budget);
-    std::unordered_set<std::string> seen;
     int walked = 0;
     bool done = false;
     while (!done && q->executeStep()) {
       ++walked;
       last = q->getColumn(0).getInt64();
       std::string chat = q->getColumn(1).getString();
-      if (seen.contains(chat)) continue;  // an older row of this chat came first
+      if (decided.contains(chat)) continue;  // an older row of this chat came first
       outbox_head h{last, chat, from_secs(q->getColumn(2).getInt64())};
-      seen.insert(std::move(chat));
+      if (queued_for_later(h.id, h.next_attempt_at)) continue;
+      decided.insert(std::move(chat));
       done = offer(h);
     }
     cut = !done && walked == budget;
@@ -103,8 +116,25 @@ std::vector<outbox_row> outbox::due(domain::instant now, int limit, const head_c
       q->bind(":prev", prev);
       if (!q->executeStep()) break;
       prev = q->getColumn(0).getString();
-      auto id = q->getColumn(1).getInt64();
-      if (id > last) heads.push_back({id, prev, from_secs(q->getColumn(2).getInt64())});
+      if (decided.contains(prev)) continue;
+      outbox_head h{q->getColumn(1).getInt64(), prev, from_secs(q->getColumn(2).getInt64())};
+      // The walk saw only posts for later of this chat up to `last`: its head lies past it.
+      std::int64_t after = h.id <= last ? last : 0;
+      bool found = after == 0 && !queued_for_later(h.id, h.next_attempt_at);
+      while (!found) {
+        if (after == 0) after = h.id;
+        auto n = db_.prepared(
+            "SELECT id, next_attempt_at FROM outbox INDEXED BY outbox_pending "
+            "WHERE state = 'pending' AND chat_id = :chat AND id > :after ORDER BY id LIMIT 1");
+        n->bind(":chat", prev);
+        n->bind(":after", static_cast<std::int64_t>(after));
+        if (!n->executeStep()) break;
+        h.id = n->getColumn(0).getInt64();
+        h.next_attempt_at = from_secs(n->getColumn(1).getInt64());
+        after = h.id;
+        found = !queued_for_later(h.id, h.next_attempt_at);
+      }
+      if (found) heads.push_back(h);
     }
     std::sort(heads.begin(), heads.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
     for (const auto& h : heads)
@@ -143,7 +173,7 @@ void outbox::mark_many(const std::vector<outbox_mark>& marks) {
         mark_sent(m.id, m.at, m.detail);
         break;
       case outbox_mark::kind::retry:
-        mark_retry(m.id, m.at, m.detail);
+        mark_retry(m.id, m.at, m.detail, m.counted);
         break;
       case outbox_mark::kind::dead:
         mark_dead(m.id, m.detail, m.at);
@@ -153,9 +183,10 @@ void outbox::mark_many(const std::vector<outbox_mark>& marks) {
   tx.commit();
 }
 
-void outbox::mark_retry(std::int64_t id, domain::instant next_attempt, const std::string& error) {
+void outbox::mark_retry(std::int64_t id, domain::instant next_attempt, const std::string& error, bool counted) {
   auto q = db_.prepared(
-      "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = :next, last_error = :err WHERE id = :id");
+      "UPDATE outbox SET attempts = attempts + :inc, next_attempt_at = :next, last_error = :err WHERE id = :id");
+  q->bind(":inc", counted ? 1 : 0);
   q->bind(":next", static_cast<std::int64_t>(secs(next_attempt)));
   q->bind(":err", error);
   q->bind(":id", static_cast<std::int64_t>(id));

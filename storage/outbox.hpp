@@ -32,6 +32,7 @@ struct outbox_mark {
   kind what = kind::sent;
   domain::instant at{};  ///< sent: sent_at; retry: the next attempt; dead: failed_at
   std::string detail;    ///< sent: the platform's message id (may be empty); retry/dead: the error
+  bool counted = true;   ///< retry: adds one to attempts (false when the platform said when to come back)
 };
 
 /// A pending chat head offered to outbox::due()'s chooser (the row itself is read only when
@@ -64,7 +65,9 @@ class outbox {
   /// splitter left nothing to send).
   std::int64_t enqueue(const std::string& chat_id, const std::string& text, domain::instant now);
   /// For each chat, its oldest pending message if it is due at `now`; oldest first, at most
-  /// `limit`. A chat whose head is waiting for a retry yields nothing, so order is kept.
+  /// `limit`. A chat whose head is waiting for a retry yields nothing, so order is kept. A row
+  /// queued for a time still ahead (created_at > now, e.g. `run-jobs --at` a future time) is
+  /// not a head: it holds back none of its chat's later rows and goes once its time comes.
   /// Cost: pending rows are walked in id order and the walk stops at `limit` heads; when the
   /// heads are far apart (few chats with long backlogs) it switches to one index seek per
   /// chat, so it never reads the whole backlog.
@@ -79,7 +82,9 @@ class outbox {
   std::optional<domain::instant> next_due();
   /// Marks a row delivered; `platform_message_id` is the platform's id for it, when given.
   void mark_sent(std::int64_t id, domain::instant now, const std::string& platform_message_id = {});
-  void mark_retry(std::int64_t id, domain::instant next_attempt, const std::string& error);
+  /// Puts a row off until `next_attempt`; `counted` false leaves attempts as they are (a
+  /// platform's retry_after is a "later", not a failed try).
+  void mark_retry(std::int64_t id, domain::instant next_attempt, const std::string& error, bool counted = true);
   /// Applies several attempts' outcomes in ONE write transaction, all or none (the relay's
   /// batch: one commit for many replies). Call outside any transaction; throws on a DB fault,
   /// leaving every row as it was.

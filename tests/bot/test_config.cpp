@@ -108,6 +108,7 @@ TEST_CASE("config: defaults apply to every optional key") {
   CHECK(c.platform.bot_name == "Tận Nhà");
   CHECK(c.platform.api_base.empty());
   CHECK(c.relay.max_attempts == 8);
+  CHECK(c.relay.give_up_after_hours == 24);
   CHECK(c.relay.max_in_flight == 8);
   CHECK(c.forms.draft_ttl_minutes == 1440);
   const auto& u = c.units.at(0);

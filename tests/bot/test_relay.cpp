@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -65,6 +66,8 @@ struct driven_relay {
   bool hold = false;       // senders wait for release() before they answer
   int throw_next = 0;      // the next N sends throw (not even a std::exception)
   int answered = 0;
+  // When set, what the platform answers (instead of ok) to a send to `chat` at the driven time.
+  std::function<send_result(const std::string& chat)> answer;
   asio::steady_timer gate{ioc, asio::steady_timer::time_point::max()};
   std::unique_ptr<relay> r;
 
@@ -84,6 +87,7 @@ struct driven_relay {
     }
     if (hold) co_await gate.async_wait(asio::as_tuple(asio::use_awaitable));
     ++answered;
+    if (answer) co_return answer(chat);
     co_return send_result{send_status::ok, std::nullopt, {}, {}};
   }
   /// Every held send answers now.
@@ -251,12 +255,13 @@ TEST_CASE("relay: a 500 is retried with backoff and the message is sent afterwar
   CHECK(reqs[2].at - reqs[1].at >= 190ms);  // doubled
 }
 
-TEST_CASE("relay: after max_attempts temporary failures the message goes dead") {
+TEST_CASE("relay: after max_attempts unreadable answers the message goes dead") {
   auto cfg = test::quick_relay_config();
   cfg.max_attempts = 2;
   cfg.base_backoff_seconds = 0.05;
   relay_fixture f(cfg);
-  f.fp.fail_chat("A", 503, "busy");
+  // Not a "later" answer (a 503 is one, and is retried until give_up_after_hours).
+  f.fp.fail_chat("A", 200, "busy");
   f.enqueue("A", "never");
   f.r->start();
   REQUIRE(f.run_until([&] { return f.ob.counts().dead == 1; }, 10s));
@@ -372,4 +377,128 @@ TEST_CASE("http client: posts JSON and returns status and body") {
   REQUIRE(reqs.size() == 1);
   CHECK(reqs[0].body == R"({"a":1})");
   CHECK(reqs[0].headers["host"] == "127.0.0.1:" + std::to_string(fp.port()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Long rate limits (issue 16 item 4): "later" answers never exhaust a message; age does.
+
+TEST_CASE("relay policy: 429, retry_after, timeouts and 5xx never exhaust a message; only age gives up") {
+  relay_config cfg;
+  cfg.max_attempts = 3;
+  cfg.give_up_after_hours = 24;
+  send_result five_hundred{send_status::retry, {}, "error 500", {}, true};
+  auto r = decide_send(five_hundred, 50, cfg, 1.0, std::chrono::hours(23));
+  CHECK(r.what == relay_decision::action::retry);
+  CHECK(r.counted);
+  send_result limited{send_status::retry, 30, "error 429: Too Many Requests", {}, true};
+  auto l = decide_send(limited, 50, cfg, 1.0, std::chrono::hours(1));
+  CHECK(l.what == relay_decision::action::retry);
+  CHECK(l.delay == 30000ms);
+  CHECK_FALSE(l.counted);  // a retry_after is the platform's schedule, not a failed try
+  send_result timeout{send_status::retry, {}, "no answer", {}, true};
+  CHECK(decide_send(timeout, 200, cfg, 0.0, 0s).what == relay_decision::action::retry);
+
+  auto old = decide_send(five_hundred, 0, cfg, 1.0, std::chrono::hours(24));
+  CHECK(old.what == relay_decision::action::dead);
+  CHECK(old.error == "gave up after 24 h: error 500");
+  // A permanent error is dead at once, however young.
+  CHECK(decide_send({send_status::permanent, {}, "error 403", {}}, 0, cfg, 1.0, 0s).what ==
+        relay_decision::action::dead);
+}
+
+TEST_CASE("relay policy: the platform's answers say which failures are 'later'") {
+  for (int code : {429, 500, 502, 503, 408, 401}) {
+    CAPTURE(code);
+    auto r = interpret_send_response(platform_kind::telegram, code, fake_platform::error_body(code, "x"));
+    CHECK(r.status == send_status::retry);
+    CHECK(r.later);
+  }
+  CHECK(interpret_send_response(platform_kind::telegram, 0, "").later);  // no answer, timeout
+  auto garbled = interpret_send_response(platform_kind::zalo, 200, "busy");
+  CHECK(garbled.status == send_status::retry);
+  CHECK_FALSE(garbled.later);
+  CHECK(interpret_send_response(platform_kind::telegram, 400, fake_platform::error_body(400, "x")).status ==
+        send_status::permanent);
+}
+
+namespace {
+// Turns a driven relay until `done` or `limit` of driven time, moving the database clock on
+// with the driven one (whole seconds), as the two clocks move together in a running server.
+bool run_with_db_clock(driven_relay& f, const std::function<bool()>& done, std::chrono::seconds limit) {
+  const auto start = f.now;
+  std::chrono::seconds moved{0};
+  for (int turns = 0; !done(); ++turns) {
+    if (turns > 200000 || f.now - start > limit) return false;
+    f.now += f.turn();
+    auto want = std::chrono::floor<std::chrono::seconds>(f.now - start);
+    if (want > moved) {
+      f.clk.advance(want - moved);
+      moved = want;
+    }
+  }
+  return true;
+}
+}  // namespace
+
+TEST_CASE("relay: a 429 lasting 60 s delays every message, and once it clears every one is delivered in order, none dead") {
+  driven_relay f;  // max_attempts 5: the 429s would have killed the heads before
+  const auto start = f.now;
+  f.answer = [&](const std::string&) {
+    if (f.now - start < 60s) return send_result{send_status::retry, 5, "error 429: Too Many Requests", {}, true};
+    return send_result{send_status::ok, std::nullopt, {}, {}};
+  };
+  for (const std::string chat : {"A", "B", "-100"})
+    for (int i = 1; i <= 4; ++i) f.enqueue(chat, chat + std::to_string(i));
+  REQUIRE(run_with_db_clock(f, [&] { return f.ob.counts().sent == 12; }, 300s));
+  auto c = f.ob.counts();
+  CHECK(c.dead == 0);
+  CHECK(c.pending == 0);
+  for (const std::string chat : {"A", "B", "-100"}) {
+    CAPTURE(chat);
+    // Each head was refused about a dozen times, yet every message counts one attempt.
+    std::vector<std::string> want;
+    for (int i = 1; i <= 4; ++i) want.push_back(chat + std::to_string(i));
+    auto texts = f.texts_for(chat);
+    CHECK(texts.size() >= 12 + 3);
+    texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
+    CHECK(texts == want);
+  }
+  for (const auto& row : f.ob.list("sent", 20)) CHECK(row.attempts == 1);
+  CHECK(f.m.counter_value("outbox_failed_total", {{"kind", "dead"}}) == 0);
+}
+
+TEST_CASE("relay: 5xx answers go on past max_attempts; a message older than give_up_after_hours is dead") {
+  auto cfg = test::quick_relay_config();  // max_attempts 5
+  cfg.give_up_after_hours = 24;
+  driven_relay f(cfg);
+  const auto start = f.now;
+  f.answer = [&](const std::string& chat) {
+    if (chat == "old" || f.now - start < 20s) return send_result{send_status::retry, {}, "error 503", {}, true};
+    return send_result{send_status::ok, std::nullopt, {}, {}};
+  };
+  f.enqueue("A", "a1");
+  f.ob.enqueue("old", "queued yesterday", f.clk.now() - std::chrono::hours(25));
+  REQUIRE(run_with_db_clock(f, [&] { auto c = f.ob.counts(); return c.sent == 1 && c.dead == 1; }, 120s));
+  auto sent = f.ob.list("sent", 1);
+  REQUIRE(sent.size() == 1);
+  CHECK(sent[0].text == "a1");
+  CHECK(sent[0].attempts > 5);  // more 503s than max_attempts, and still delivered
+  auto dead = f.ob.list("dead", 1);
+  REQUIRE(dead.size() == 1);
+  CHECK(dead[0].last_error == "gave up after 24 h: error 503");
+  CHECK(dead[0].attempts == 1);  // dead on its first failure: it was already too old
+}
+
+TEST_CASE("relay: a post queued for tomorrow holds back none of the group's replies; it goes when its time comes") {
+  driven_relay f;
+  // run-jobs --at tomorrow --force on a live database: the post is queued for tomorrow.
+  f.ob.enqueue("-100", "brief for tomorrow", f.clk.now() + std::chrono::hours(24));
+  f.enqueue("-100", "reply 1");
+  f.enqueue("-100", "reply 2");
+  REQUIRE(f.run_until([&] { return f.ob.counts().sent == 2; }, 10s));
+  CHECK(f.texts_for("-100") == std::vector<std::string>{"reply 1", "reply 2"});
+  CHECK(f.ob.counts().pending == 1);
+  f.clk.advance(std::chrono::hours(24));
+  REQUIRE(f.run_until([&] { return f.ob.counts().sent == 3; }, 10s));
+  CHECK(f.texts_for("-100").back() == "brief for tomorrow");
 }

@@ -176,6 +176,35 @@ TEST_CASE("thamgia: used, expired and unknown codes are refused and nothing chan
   CHECK(f.db().db().execAndGet("SELECT used_by FROM invites WHERE code = '" + code + "'").getString() == "cb-1");
 }
 
+TEST_CASE("thamgia: five wrong codes an hour; the reply says how many tries are left and when to try again") {
+  test::dispatch_fixture f;
+  f.group("admin-1", "/moi canbo", monday);
+  auto code = code_of(f.take_one());
+  for (int i = 1; i <= 5; ++i) {
+    CAPTURE(i);
+    f.priv("x-1", "/thamgia ZZZZZZ", monday + std::chrono::minutes{i});
+    auto text = f.take_one();
+    CHECK(has(text, "không đúng"));
+    if (i < 5) CHECK(has(text, "còn " + std::to_string(5 - i) + " lần"));
+    else CHECK(has(text, "hết lượt thử: hãy thử lại sau 56 phút"));  // the first try leaves the hour at +61 min
+  }
+  // Even the right code waits now, and stays unused.
+  f.priv("x-1", "/thamgia " + code, monday + std::chrono::minutes{10});
+  auto refused = f.take_one();
+  CHECK(has(refused, "sai mã mời 5 lần"));
+  CHECK(has(refused, "sau 51 phút"));
+  CHECK_FALSE(member(f, "x-1"));
+  CHECK(used_invites(f) == 0);
+  // Someone else is not held back; a used code is no guess and costs no try.
+  f.priv("x-2", "/thamgia ZZZZZZ", monday + std::chrono::minutes{10});
+  CHECK(has(f.take_one(), "còn 4 lần"));
+  // Once the first wrong try is an hour old, the person may try again.
+  f.priv("x-1", "/thamgia " + code, monday + std::chrono::minutes{62});
+  f.take();
+  REQUIRE(member(f, "x-1"));
+  CHECK(member(f, "x-1")->role == domain::role::canbo);
+}
+
 TEST_CASE("thamgia: in a group the code is refused and stays unused; it then works in private") {
   test::dispatch_fixture f;
   f.group("admin-1", "/moi tinhnguyen", monday);

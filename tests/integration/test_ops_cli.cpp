@@ -99,3 +99,34 @@ TEST_CASE("ops: outbox lists dead and pending messages and an operator retries t
     CHECK(box.get(1)->attempts == 0);
   }
 }
+
+TEST_CASE("ops: run-jobs refuses a future --at while a server uses the database, unless --force") {
+  test::temp_dir dir;
+  auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  const auto future = domain::iso_instant(domain::instant{now.time_since_epoch()} + std::chrono::hours(48));
+  const auto present = domain::iso_instant(domain::instant{now.time_since_epoch()});
+  {
+    test::service_process srv(dir, "serve", test::ops_config("zalo", "http://127.0.0.1:9"));
+    auto refused = test::run_tannha({"run-jobs", "--config", srv.config_path(), "--at", future});
+    CHECK(refused.exit_code == 2);
+    CHECK(has(refused.output, "running server uses this database"));
+    CHECK(has(refused.output, "--force"));
+    // The present is fine, and --force overrides.
+    CHECK(test::run_tannha({"run-jobs", "--config", srv.config_path(), "--at", present}).exit_code == 0);
+    CHECK(test::run_tannha({"run-jobs", "--config", srv.config_path(), "--at", future, "--force"}).exit_code == 0);
+    srv.stop();
+  }
+  // No server: the operator may prepare a database with a future run.
+  auto cfg = dir.file("config.toml");
+  CHECK(test::run_tannha({"run-jobs", "--config", cfg, "--at", future}).exit_code == 0);
+}
+
+TEST_CASE("ops: a server killed with -9 leaves no stale lock: run-jobs --at a future time runs afterwards") {
+  test::temp_dir dir;
+  auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  const auto future = domain::iso_instant(domain::instant{now.time_since_epoch()} + std::chrono::hours(48));
+  test::service_process srv(dir, "serve", test::ops_config("zalo", "http://127.0.0.1:9"));
+  CHECK(test::run_tannha({"run-jobs", "--config", srv.config_path(), "--at", future}).exit_code == 2);
+  srv.kill9();
+  CHECK(test::run_tannha({"run-jobs", "--config", srv.config_path(), "--at", future}).exit_code == 0);
+}

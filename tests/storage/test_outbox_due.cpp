@@ -197,3 +197,43 @@ TEST_CASE("outbox: a mark_many batch that cannot be written changes nothing and 
   box.mark_many({{a, storage::outbox_mark::kind::sent, t0, ""}});
   CHECK(box.get(a)->state == "sent");
 }
+
+TEST_CASE("outbox due: a post queued for a later time holds back none of its chat's replies, which keep their order") {
+  test::temp_dir dir;
+  storage::database db(dir.file("t.db"));
+  storage::outbox box(db);
+  const auto tomorrow = t0 + std::chrono::hours(24);
+  auto post = box.enqueue("G", "the brief for tomorrow", tomorrow);  // run-jobs --at tomorrow
+  auto r1 = box.enqueue("G", "reply 1", t0);
+  auto r2 = box.enqueue("G", "reply 2", t0);
+  CHECK(ids(box.due(t0, 10)) == std::vector<std::int64_t>{r1});  // one head per chat: r2 waits for r1
+  box.mark_sent(r1, t0);
+  CHECK(ids(box.due(t0, 10)) == std::vector<std::int64_t>{r2});
+  box.mark_sent(r2, t0);
+  CHECK(box.due(t0, 10).empty());
+  CHECK(box.next_due() == tomorrow);
+  CHECK(ids(box.due(tomorrow, 10)) == std::vector<std::int64_t>{post});
+
+  // A head waiting for its retry still holds its chat: order among due rows is kept.
+  auto h1 = box.enqueue("H", "h1", t0);
+  box.enqueue("H", "h2", t0);
+  box.mark_retry(h1, t0 + seconds{30}, "timeout");
+  CHECK(box.due(t0, 10).empty());
+}
+
+TEST_CASE("outbox due: a long run of posts for later does not hide a reply behind it") {
+  test::temp_dir dir;
+  storage::database db(dir.file("t.db"));
+  storage::outbox box(db);
+  const auto later = t0 + std::chrono::hours(24);
+  for (int i = 0; i < 300; ++i) box.enqueue("F", "later " + std::to_string(i), later);  // past the walk's budget
+  auto b = box.enqueue("B", "b", t0);
+  auto f = box.enqueue("F", "reply", t0);
+  for (int i = 0; i < 300; ++i) box.enqueue("F", "after " + std::to_string(i), t0);
+  CHECK(ids(box.due(t0, 10)) == std::vector<std::int64_t>{b, f});
+  CHECK(ids(box.due(t0, 1)) == std::vector<std::int64_t>{b});
+  box.mark_sent(f, t0);
+  auto next = box.due(t0, 10);
+  REQUIRE(next.size() == 2);
+  CHECK(next[1].text == "after 0");
+}
