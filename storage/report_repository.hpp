@@ -87,6 +87,15 @@ struct served_row {
   domain::instant received_at{};
 };
 
+/// One request returned in a period, for the public list of people served (issue 17: name,
+/// village, procedure and the day returned — nothing else).
+struct returned_row {
+  std::string citizen_name;
+  std::string village;
+  std::string procedure_name;
+  domain::instant returned_at{};
+};
+
 /// An open request with what the overdue rules, briefs and schedules show of it (no phone,
 /// address or categories: these lists go to the group).
 struct open_request {
@@ -121,6 +130,9 @@ class report_repository {
   /// cancelled or refused since, by reception time then number.
   std::vector<served_row> served_in(const std::string& unit_id, const domain::period& p,
                                     std::chrono::minutes utc_offset);
+  /// Requests returned in the period (local days) and still in that state, by return time then number.
+  std::vector<returned_row> returned_in(const std::string& unit_id, const domain::period& p,
+                                        std::chrono::minutes utc_offset);
 
  private:
   database& db_;
