@@ -17,6 +17,7 @@ packages=(
   libxlsxwriter-dev zlib1g-dev  # XLSX exports (libxlsxwriter links zlib)
   doctest-dev               # tests
   curl                      # README examples and smoke checks
+  chromium                  # make test: the web pages in a real browser (tests/web/browser_test.sh)
 )
 for arg in "$@"; do
   case "$arg" in

@@ -349,4 +349,29 @@ std::vector<returned_row> report_repository::returned_in(const std::string& unit
   return out;
 }
 
+std::vector<domain::instant> report_repository::registrations_between(const std::string& unit_id, domain::instant from,
+                                                                     domain::instant to) {
+  auto q = db_.prepared(
+      "SELECT registered_at FROM requests WHERE unit_id = :u AND registered_at >= :from AND registered_at < :to");
+  q->bind(":u", unit_id);
+  q->bind(":from", secs(from));
+  q->bind(":to", secs(to));
+  std::vector<domain::instant> out;
+  while (q->executeStep()) out.push_back(domain::instant{seconds{q->getColumn(0).getInt64()}});
+  return out;
+}
+
+std::vector<return_fact> report_repository::returns_between(const std::string& unit_id, domain::instant from,
+                                                            domain::instant to) {
+  auto q = db_.prepared(
+      "SELECT returned_at, due_day FROM requests WHERE unit_id = :u AND returned_at >= :from AND returned_at < :to");
+  q->bind(":u", unit_id);
+  q->bind(":from", secs(from));
+  q->bind(":to", secs(to));
+  std::vector<return_fact> out;
+  while (q->executeStep())
+    out.push_back({domain::instant{seconds{q->getColumn(0).getInt64()}}, opt_day(q->getColumn(1))});
+  return out;
+}
+
 }  // namespace tannha::storage

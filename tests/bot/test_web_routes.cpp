@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bot/claim.hpp"
+#include "bot/config.hpp"
 #include "bot/web_routes.hpp"
 #include "handlers/dispatch_fixture.hpp"
 #include "handlers/request_writes.hpp"
@@ -37,13 +38,14 @@ handlers::dispatcher_options web_dispatch_options() {
 
 // A dispatcher, the web site over the same database, and the route table the server would serve.
 struct web_fixture {
-  test::dispatch_fixture chat{{test::demo_unit()}, test::test_catalog(), web_dispatch_options()};
+  test::dispatch_fixture chat;
   domain::instant now = test::local(2026, 11, 18, 10);
   bot::metrics stats;
   std::unique_ptr<handlers::web_site> site;
   bot::route_table routes{64 * 1024, stats};
 
-  explicit web_fixture(bool public_list = true) {
+  explicit web_fixture(bool public_list = true, std::vector<domain::unit> units = {test::demo_unit()})
+      : chat(std::move(units), test::test_catalog(), web_dispatch_options()) {
     site = std::make_unique<handlers::web_site>(
         chat.db(), chat.dispatcher().units(), test::test_catalog(),
         handlers::web_options{"https://tannha.example", 12, public_list, [] { return bot::random_token(); },
@@ -58,9 +60,9 @@ struct web_fixture {
   }
 
   // The token of the link /web answers `user` with in private chat.
-  std::string link_token(const std::string& user) {
+  std::string link_token(const std::string& user, const std::string& text = "/web") {
     chat.take();
-    chat.priv(user, "/web", now);
+    chat.priv(user, text, now);
     auto reply = chat.take_one();
     auto at = reply.find("/web/login?t=");
     REQUIRE(at != std::string::npos);
@@ -147,7 +149,7 @@ TEST_CASE("web: pages without a session answer the login explanation, never data
                            "/web/thanhvien", "/web/baocao/tai?ky=2026-11&noidung=requests&dang=csv"}) {
     CAPTURE(path);
     auto res = f.get(path, "not-a-session");
-    CHECK(res.result_int() == 401);
+    CHECK(res.result_int() == 403);
     CHECK(has(res.body(), "Cần đăng nhập"));
     CHECK_FALSE(has(res.body(), "Trần Thị Mơ"));
     CHECK_FALSE(has(res.body(), "Xã Bình Giang"));
@@ -268,8 +270,8 @@ TEST_CASE("web: /web thoát ends every session of the member") {
   f.chat.take();
   f.chat.priv("admin-1", "/web thoát", f.now);
   CHECK(has(f.chat.take_one(), "2 phiên"));
-  CHECK(f.get("/web/", a).result_int() == 401);
-  CHECK(f.get("/web/", b).result_int() == 401);
+  CHECK(f.get("/web/", a).result_int() == 403);
+  CHECK(f.get("/web/", b).result_int() == 403);
 }
 
 TEST_CASE("web: /web is for members, in private chat") {
@@ -336,6 +338,71 @@ TEST_CASE("web: query strings are percent-decoded and cookies found among others
   CHECK(w.query["tim"] == "Trần Thị");
   CHECK(w.query["thon"].empty());
   CHECK(w.session == "abc");
+}
+
+}  // namespace web_tests
+
+namespace web_tests {
+
+TEST_CASE("web config: [web] has defaults, public_url defaults to the listen address, a unit may turn its list off") {
+  const std::string base =
+      "[platform]\nkind = \"console\"\nwebhook_secret = \"s3cret-s3cret\"\n\n[[units]]\nid = \"a\"\nname = \"Xã A\"\nvillages = [\"Thôn 1\"]\n";
+  auto plain = bot::parse_config("[server]\nlisten = \"127.0.0.1:9090\"\n" + base, "t.toml");
+  if (!plain) FAIL(plain.error().message);
+  CHECK(plain->web.enabled);
+  CHECK(plain->web.public_list);
+  CHECK(plain->web.session_hours == 12);
+  CHECK(plain->web.public_url == "http://127.0.0.1:9090");
+  CHECK(plain->units[0].public_list);
+
+  auto set = bot::parse_config("[web]\nenabled = false\npublic_url = \"https://x.example/\"\nsession_hours = 4\n"
+                               "public_list = false\n" + base + "public_list = false\n", "t.toml");
+  REQUIRE(set);
+  CHECK_FALSE(set->web.enabled);
+  CHECK(set->web.public_url == "https://x.example");
+  CHECK(set->web.session_hours == 4);
+  CHECK_FALSE(set->web.public_list);
+  CHECK_FALSE(set->units[0].public_list);
+
+  auto bad = bot::parse_config("[web]\npublic_url = \"x.example\"\nsession_hours = 0\nenabled = \"yes\"\n" + base, "t.toml");
+  REQUIRE_FALSE(bad);
+  CHECK(has(bad.error().message, "web.public_url"));
+  CHECK(has(bad.error().message, "web.session_hours"));
+  CHECK(has(bad.error().message, "web.enabled"));
+}
+
+TEST_CASE("web: a unit that turned its public list off has none") {
+  web_fixture f;
+  auto units = f.chat.units();
+  units[0].public_list = false;
+  handlers::web_site site(f.chat.db(), units, test::test_catalog(),
+                          handlers::web_options{"http://x", 12, true, [] { return bot::random_token(); },
+                                                [](std::string_view s) { return bot::sha256_hex(s); }});
+  handlers::web_request r;
+  r.path = "/cong-khai/binhgiang";
+  CHECK(site.public_list(r, f.now).status == 404);
+  units[0].public_list = true;
+  CHECK(site.public_list(r, f.now).status == 200);
+}
+
+TEST_CASE("web: a member of several units switches unit on the page") {
+  auto other = test::demo_unit("khac", "group-k", {"admin-1"});
+  other.name = "Phường Khác";
+  web_fixture f(true, {test::demo_unit(), other});
+  auto res = f.get("/web/login?t=" + f.link_token("admin-1", "/web [Phường Khác]"));
+  REQUIRE(res.result_int() == 302);
+  std::string cookie(res[bot::http::field::set_cookie]);
+  auto session = cookie.substr(9, cookie.find(';') - 9);
+  auto page = f.get("/web/", session);
+  CHECK(has(page.body(), "<h1>Phường Khác — tổng quan</h1>"));
+  CHECK(has(page.body(), "<option value=\"binhgiang\">Xã Bình Giang</option>"));
+  CHECK(has(page.body(), "<h1>Xã Bình Giang — tổng quan</h1>") == false);
+  auto switched = f.get("/web/?dv=binhgiang", session);
+  CHECK(has(switched.body(), "<h1>Xã Bình Giang — tổng quan</h1>"));
+  CHECK(has(switched.body(), "/web/lich?dv=binhgiang"));
+  // A unit the person is not a member of is not shown.
+  auto foreign = f.get("/web/?dv=nowhere", session);
+  CHECK(has(foreign.body(), "<h1>Phường Khác — tổng quan</h1>"));
 }
 
 }  // namespace web_tests
