@@ -67,6 +67,15 @@ std::string web_percent(std::optional<double> p) {
   return std::to_string(static_cast<int>(std::lround(*p))) + "%";
 }
 
+// A label that fits under its bars: at most 8 letters (the whole name is in each bar's title).
+std::string web_short(const std::string& label) {
+  std::size_t letters = 0, i = 0;
+  for (; i < label.size(); ++i) {
+    if ((static_cast<unsigned char>(label[i]) & 0xC0) != 0x80 && ++letters > 8) break;
+  }
+  return i < label.size() ? label.substr(0, i) + "…" : label;
+}
+
 // A bar chart as inline SVG data for chart.mustache: groups of one or two bars.
 struct web_series {
   std::string name;
@@ -95,7 +104,7 @@ json web_chart(std::string title, const std::vector<std::string>& labels, const 
       bars.push_back({{"x", x}, {"y", top + plot_h - h}, {"w", bar_w - 2}, {"h", h}, {"cls", "s" + std::to_string(s)},
                       {"tip", labels[g] + " — " + series[s].name + ": " + shown}});
     }
-    texts.push_back({{"x", left + g * group_w + group_w / 2}, {"y", top + plot_h + 16}, {"text", labels[g]}});
+    texts.push_back({{"x", left + g * group_w + group_w / 2}, {"y", top + plot_h + 16}, {"text", web_short(labels[g])}});
   }
   for (int i = 0; i <= 2; ++i) {
     double v = max * i / 2.0;

@@ -29,8 +29,11 @@ mkdir -p "$out"
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
-port=$((20000 + RANDOM % 20000))
-cat >"$work/config.toml" <<TOML
+# A free port: the machine may run other servers, so a port in use means another try.
+base=""
+for attempt in 1 2 3 4 5 6 7 8; do
+  port=$((20000 + RANDOM % 20000))
+  cat >"$work/config.toml" <<TOML
 [server]
 listen = "127.0.0.1:$port"
 [platform]
@@ -47,15 +50,21 @@ chat_id = "group-bg"
 admins = ["leader-1"]
 villages = ["Đông Hải", "Tây Sơn", "Bắc Hà", "Thượng Lâm"]
 TOML
-
-"$bin" serve --config "$work/config.toml" >"$work/stdout.log" 2>"$work/stderr.log" &
-server_pid=$!
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 100); do
-  curl -fsS "$base/healthz" >/dev/null 2>&1 && break
-  sleep 0.1
+  "$bin" serve --config "$work/config.toml" >"$work/stdout.log" 2>"$work/stderr.log" &
+  server_pid=$!
+  for _ in $(seq 1 100); do
+    if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then base="http://127.0.0.1:$port"; break; fi
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  # Another server may answer on a port ours could not take: ours must still be running.
+  sleep 0.5
+  kill -0 "$server_pid" 2>/dev/null || base=""
+  [[ -n $base ]] && break
+  kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; server_pid=""
+  rm -f "$work"/tannha.db*
 done
-curl -fsS "$base/healthz" >/dev/null || { echo "the server did not start"; cat "$work/stderr.log"; exit 1; }
+[[ -n $base ]] || { echo "the server did not start"; cat "$work/stderr.log"; exit 1; }
 sqlite3 "$work/tannha.db" <"$src/tests/web/seed.sql" || { echo "seeding failed"; exit 1; }
 
 # /web in private chat, as the platform would deliver it; the reply is printed by the console sender.
