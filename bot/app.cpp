@@ -23,6 +23,7 @@
 #include "bot/poller.hpp"
 #include "bot/relay.hpp"
 #include "bot/routes.hpp"
+#include "bot/web_routes.hpp"
 #include "handlers/dispatcher.hpp"
 #include "handlers/job_runner.hpp"
 #include "storage/database.hpp"
@@ -48,6 +49,10 @@ handlers::dispatcher_options dispatcher_options_of(const config& cfg) {
   o.bot_name = cfg.platform.bot_name;
   o.draft_ttl_minutes = cfg.forms.draft_ttl_minutes;
   o.code_hash = [](std::string_view code) { return sha256_hex(code); };
+  if (cfg.web.enabled) {
+    o.web_url = cfg.web.public_url;
+    o.web_token = [] { return random_token(); };
+  }
   return o;
 }
 
@@ -113,6 +118,15 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
   app.set_batch_dispatch([&](std::span<const handlers::incoming_message* const> msgs) {
     return disp.handle_batch(msgs, clk.now());
   });
+  // The web pages (issue 17) share the server, its limits and timeouts, and the database.
+  std::unique_ptr<handlers::web_site> site;
+  if (cfg.web.enabled) {
+    site = std::make_unique<handlers::web_site>(
+        *db, disp.units(), cfg.procedures,
+        handlers::web_options{cfg.web.public_url, cfg.web.session_hours, cfg.web.public_list,
+                              [] { return random_token(); }, [](std::string_view s) { return sha256_hex(s); }});
+    add_web_routes(app.routes(), *site, *db, [&clk] { return clk.now(); }, stats);
+  }
   http_server server(ioc, app.routes(), cfg.server);
 
   http_client client(ioc.get_executor());

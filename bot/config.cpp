@@ -192,6 +192,13 @@ void read_int(diagnostics& d, const toml::table& t, std::string_view key, std::s
   if (auto v = get_int(d, t, key, path, min, max, what)) out = static_cast<int>(*v);
 }
 
+void read_bool(diagnostics& d, const toml::table& t, std::string_view key, std::string_view path, bool& out) {
+  const toml::node* n = t.get(key);
+  if (!n) return;
+  if (const auto* b = n->as_boolean()) out = b->get();
+  else d.add(n->source(), join_path(path, key), "must be true or false " + got(*n));
+}
+
 void read_positive_int(diagnostics& d, const toml::table& t, std::string_view key, std::string_view path,
                        int& out) {
   read_int(d, t, key, path, out, 1, std::numeric_limits<int>::max(), "a positive integer");
@@ -615,7 +622,7 @@ void read_units(diagnostics& d, const toml::table& root, std::vector<domain::uni
                          "cutoff_time", "capacity", "utc_offset", "holidays", "makeup_days",
                          "unscheduled_working_days", "result_unreturned_days", "escalation_grace_days",
                          "visit_unrecorded_days", "brief_time", "digest_time", "weekly_report",
-                         "monthly_report_time"});
+                         "monthly_report_time", "public_list"});
     domain::unit u;
     unit_extra extra;
     if (auto v = get_string(d, t, "id", p, true)) {
@@ -698,6 +705,7 @@ void read_units(diagnostics& d, const toml::table& root, std::vector<domain::uni
     }
     read_time(d, t, "cutoff_time", p, u.schedule.cutoff_time);
     read_int(d, t, "capacity", p, u.schedule.capacity, 1, 10000, "a positive integer");
+    read_bool(d, t, "public_list", p, u.public_list);
     if (auto v = get_string(d, t, "utc_offset", p, false)) {
       if (auto off = parse_utc_offset(handlers::trim(*v))) u.utc_offset = *off;
       else d.add(t.get("utc_offset")->source(), join_path(p, "utc_offset"), "must be like \"+07:00\" (got \"" + *v + "\")");
@@ -748,7 +756,7 @@ domain::result<config> parse_impl(std::string_view text, const std::string& sour
   const toml::table& root = *parsed;
   config c;
   c.source = source;
-  check_keys(d, root, "", {"server", "platform", "storage", "catalog", "calendar", "relay", "forms", "units"});
+  check_keys(d, root, "", {"server", "platform", "storage", "catalog", "calendar", "relay", "forms", "web", "units"});
 
   read_server(d, root, c.server);
   read_platform(d, root, c.platform);
@@ -764,6 +772,19 @@ domain::result<config> parse_impl(std::string_view text, const std::string& sour
     check_keys(d, *t, "forms", {"draft_ttl_minutes"});
     read_positive_int(d, *t, "draft_ttl_minutes", "forms", c.forms.draft_ttl_minutes);
   }
+  if (const toml::table* t = get_table(d, root, "web", "")) {
+    check_keys(d, *t, "web", {"enabled", "public_url", "session_hours", "public_list"});
+    read_bool(d, *t, "enabled", "web", c.web.enabled);
+    read_bool(d, *t, "public_list", "web", c.web.public_list);
+    read_int(d, *t, "session_hours", "web", c.web.session_hours, 1, 24 * 30, "a number of hours from 1 to 720");
+    if (auto v = get_string(d, *t, "public_url", "web", false)) {
+      std::string url = handlers::trim(*v);
+      while (url.ends_with('/')) url.pop_back();
+      if (url.starts_with("http://") || url.starts_with("https://")) c.web.public_url = url;
+      else d.add(t->get("public_url")->source(), "web.public_url", "must start with http:// or https:// (got \"" + *v + "\")");
+    }
+  }
+  if (c.web.public_url.empty()) c.web.public_url = "http://" + c.server.listen;
 
   // The catalog: the user's file or the shipped one.
   std::optional<toml::source_region> catalog_where;

@@ -67,6 +67,14 @@ struct calendar_config {
   std::vector<domain::day> makeup_days;
 };
 
+/// [web]: the web pages and the public list of people served (issue 17).
+struct web_config {
+  bool enabled = true;
+  std::string public_url;  ///< where people reach /web (no trailing '/'); default "http://" + server.listen
+  int session_hours = 12;
+  bool public_list = true;  ///< GET /cong-khai/<unit>; a unit may also turn its own off
+};
+
 /// The whole configuration, read from TOML.
 struct config {
   server_config server;
@@ -75,6 +83,7 @@ struct config {
   relay_config relay;
   forms_config forms;
   calendar_config calendar;
+  web_config web;
   std::string source;        ///< the file it was read from (as given)
   std::string catalog_path;  ///< empty: the shipped catalog; else resolved against the config's folder
   std::vector<domain::unit> units;

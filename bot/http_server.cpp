@@ -229,6 +229,12 @@ awaitable<void> http_server::session(tcp::socket socket) {
         close_after = true;
       } else {
         body_read = true;
+        // The client's address, for per-address limits (web logins); a client's own value is replaced.
+        {
+          boost::system::error_code pec;
+          auto peer = stream.socket().remote_endpoint(pec);
+          parser.get().set(peer_header, pec ? std::string("unknown") : peer.address().to_string());
+        }
         auto step = routes_.accept(parser.get());
         if (auto* ready = std::get_if<http_response>(&step)) {
           res = std::move(*ready);

@@ -55,7 +55,8 @@ bool route_table::checks_header(std::string_view path) const {
 const route* route_table::find(http::verb method, std::string_view path, std::string* allow) const {
   const route* found = nullptr;
   for (const auto& r : rows_) {
-    if (r.path != path) continue;
+    const bool prefix_match = r.prefix && path.size() > r.path.size() && path.starts_with(r.path);
+    if (r.path != path && !prefix_match) continue;
     if (r.method == method && !found) found = &r;
     if (allow) {
       if (!allow->empty()) *allow += ", ";

@@ -50,7 +50,13 @@ struct route {
   /// Optional: decides from the header alone, before any body byte is read (a secret); an
   /// answer refuses the request. A path with such a row also has its method checked then.
   std::function<std::optional<http_response>(const http::request_header<>&)> check_header;
+  /// Also matches every longer path that begins with `path` (`/web/hoso/` serves /web/hoso/12).
+  bool prefix = false;
 };
+
+/// The header the transport sets on every request to the client's address (replacing any the
+/// client sent), for per-address limits; never logged.
+inline constexpr std::string_view peer_header = "X-Tannha-Peer";
 
 /// A response with the server's headers, counted in http_requests_total by code.
 http_response respond(metrics& m, http::status status, unsigned version, bool keep_alive, std::string body,

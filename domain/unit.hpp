@@ -65,6 +65,7 @@ struct unit {
   post_times posts;
   std::chrono::minutes utc_offset{7 * 60};
   calendar cal;
+  bool public_list = true;  ///< publishes its list of people served (GET /cong-khai/<id>, issue 17)
 };
 
 }  // namespace tannha::domain

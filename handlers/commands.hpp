@@ -70,6 +70,9 @@ void handle_report(context& ctx, const std::string& args);
 void handle_catalog(context& ctx, const std::string& args);
 
 // Setting up without ids (handlers/setup_handler.cpp).
+/// /web [thoát] (private chat): a one-time link to the web pages, or the end of every session
+/// (handlers/web_handler.cpp)
+void handle_web(context& ctx, const std::string& args);
 /// /id: the sender's and the chat's platform ids
 void handle_id(context& ctx, const std::string& args);
 /// /batdau MÃ (private chat): the first leader of a unit without one claims it

@@ -40,6 +40,10 @@ struct services {
   storage::report_repository reports;
   /// Hex digest of a claim code (SHA-256, given by bot/); empty: claiming is unavailable.
   std::function<std::string(std::string_view)> code_hash;
+  /// Where the web pages are reached (config web.public_url); empty: /web is turned off.
+  std::string web_url;
+  /// A new random token for a /web link (given by bot/); unset: /web is turned off.
+  std::function<std::string()> new_token;
 
   /// The configured unit with this id or group chat, if any.
   const domain::unit* unit_by_id(const std::string& id) const;

@@ -61,7 +61,7 @@ struct dispatcher::impl {
         svc{d, storage::unit_repository(d), storage::citizen_repository(d), storage::request_repository(d),
             storage::draft_repository(d), storage::audit_log(d), render, procedures, units, options.draft_ttl_minutes,
             storage::feedback_repository(d), storage::invite_repository(d), storage::report_repository(d),
-            options.code_hash},
+            options.code_hash, options.web_url, options.web_token},
         outbox(d, [n = options.max_text_units](std::string_view text) { return split_by_utf16(text, n); }),
         updates(d),
         hints(d) {

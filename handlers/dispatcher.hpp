@@ -25,6 +25,10 @@ struct dispatcher_options {
   /// Hex digest of a claim code (/batdau), as `tannha claim` stored it (bot/ gives SHA-256).
   /// Unset: /batdau answers with the apology for a fault.
   std::function<std::string(std::string_view)> code_hash;
+  /// The web pages' address (config web.public_url); empty: /web answers that they are off.
+  std::string web_url;
+  /// A new random token for a /web login link (bot/ gives 32 random bytes, hex); with code_hash.
+  std::function<std::string()> web_token;
 };
 
 /// The one way an update reaches the bot's logic: in one write transaction it records the

@@ -51,14 +51,16 @@ struct renderer::impl {
   std::map<std::string, std::unique_ptr<mu::mustache>, std::less<>> templates;
 };
 
-renderer::renderer() : impl_(std::make_unique<impl>()) {
-  for (const auto& f : embedded_templates()) {
+renderer::renderer() : renderer(embedded_templates(), false) {}
+
+renderer::renderer(std::span<const domain::embedded_file> files, bool html) : impl_(std::make_unique<impl>()) {
+  for (const auto& f : files) {
     std::string name(f.name);
     constexpr std::string_view ext = ".mustache";
     if (name.size() > ext.size() && name.ends_with(ext)) name.resize(name.size() - ext.size());
     auto t = std::make_unique<mu::mustache>(strip_final_newline(f.content));
     if (!t->is_valid()) throw std::logic_error("template " + name + ": " + t->error_message());
-    t->set_custom_escape([](const std::string& s) { return s; });
+    if (!html) t->set_custom_escape([](const std::string& s) { return s; });
     impl_->templates.emplace(std::move(name), std::move(t));
   }
 }

@@ -4,7 +4,10 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <span>
 #include <vector>
+
+#include "domain/embedded_file.hpp"
 
 namespace tannha::handlers {
 
@@ -14,6 +17,9 @@ class renderer {
  public:
   /// Parses every embedded template once; throws std::logic_error naming a broken template.
   renderer();
+  /// Renders other embedded templates (the web pages'): with `html`, every {{value}} is
+  /// HTML-escaped (& < > " ' become entities); {{{value}}} stays raw.
+  renderer(std::span<const domain::embedded_file> files, bool html);
   ~renderer();
 
   /// Renders a template by name (file name without ".mustache"); throws std::logic_error for an

@@ -18,6 +18,7 @@ packages=(
   doctest-dev               # tests
   curl                      # README examples and smoke checks
   python3                   # the fault checks (bench/faults.py; ctest faults_quick)
+  chromium                  # make test: the web pages in a real browser (tests/web/browser_test.sh)
 )
 for arg in "$@"; do
   case "$arg" in

@@ -327,4 +327,51 @@ std::vector<served_row> report_repository::served_in(const std::string& unit_id,
   return out;
 }
 
+std::vector<returned_row> report_repository::returned_in(const std::string& unit_id, const domain::period& p,
+                                                         minutes utc_offset) {
+  auto q = db_.prepared(
+      "SELECT c.full_name, c.village, p.name, r.returned_at FROM requests r "
+      "JOIN citizens c ON c.id = r.citizen_id JOIN procedures p ON p.code = r.procedure_code "
+      "WHERE r.unit_id = :u AND r.state = 'returned' AND r.returned_at >= :from AND r.returned_at < :to "
+      "ORDER BY r.returned_at, r.number");
+  q->bind(":u", unit_id);
+  q->bind(":from", secs(local_midnight(p.first, utc_offset)));
+  q->bind(":to", secs(local_midnight(p.last + days{1}, utc_offset)));
+  std::vector<returned_row> out;
+  while (q->executeStep()) {
+    returned_row r;
+    r.citizen_name = q->getColumn(0).getString();
+    r.village = q->getColumn(1).getString();
+    r.procedure_name = q->getColumn(2).getString();
+    r.returned_at = domain::instant{seconds{q->getColumn(3).getInt64()}};
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<domain::instant> report_repository::registrations_between(const std::string& unit_id, domain::instant from,
+                                                                     domain::instant to) {
+  auto q = db_.prepared(
+      "SELECT registered_at FROM requests WHERE unit_id = :u AND registered_at >= :from AND registered_at < :to");
+  q->bind(":u", unit_id);
+  q->bind(":from", secs(from));
+  q->bind(":to", secs(to));
+  std::vector<domain::instant> out;
+  while (q->executeStep()) out.push_back(domain::instant{seconds{q->getColumn(0).getInt64()}});
+  return out;
+}
+
+std::vector<return_fact> report_repository::returns_between(const std::string& unit_id, domain::instant from,
+                                                            domain::instant to) {
+  auto q = db_.prepared(
+      "SELECT returned_at, due_day FROM requests WHERE unit_id = :u AND returned_at >= :from AND returned_at < :to");
+  q->bind(":u", unit_id);
+  q->bind(":from", secs(from));
+  q->bind(":to", secs(to));
+  std::vector<return_fact> out;
+  while (q->executeStep())
+    out.push_back({domain::instant{seconds{q->getColumn(0).getInt64()}}, opt_day(q->getColumn(1))});
+  return out;
+}
+
 }  // namespace tannha::storage

@@ -87,6 +87,21 @@ struct served_row {
   domain::instant received_at{};
 };
 
+/// One request returned in a period, for the public list of people served (issue 17: name,
+/// village, procedure and the day returned — nothing else).
+struct returned_row {
+  std::string citizen_name;
+  std::string village;
+  std::string procedure_name;
+  domain::instant returned_at{};
+};
+
+/// When a request was returned and by which day it was due, for on-time rates over many periods.
+struct return_fact {
+  domain::instant returned_at{};
+  std::optional<domain::day> due_day;
+};
+
 /// An open request with what the overdue rules, briefs and schedules show of it (no phone,
 /// address or categories: these lists go to the group).
 struct open_request {
@@ -121,6 +136,14 @@ class report_repository {
   /// cancelled or refused since, by reception time then number.
   std::vector<served_row> served_in(const std::string& unit_id, const domain::period& p,
                                     std::chrono::minutes utc_offset);
+  /// When each request of the unit registered at or after `from` and before `to` was registered
+  /// (one pass for a chart of many weeks).
+  std::vector<domain::instant> registrations_between(const std::string& unit_id, domain::instant from, domain::instant to);
+  /// The requests of the unit returned at or after `from` and before `to`, with their due days.
+  std::vector<return_fact> returns_between(const std::string& unit_id, domain::instant from, domain::instant to);
+  /// Requests returned in the period (local days) and still in that state, by return time then number.
+  std::vector<returned_row> returned_in(const std::string& unit_id, const domain::period& p,
+                                        std::chrono::minutes utc_offset);
 
  private:
   database& db_;
