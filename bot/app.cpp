@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -101,8 +102,17 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
   {
     // Before anything writes: a database this program would misread, or one with damaged
     // pages, is refused with a message instead of being served (and written to).
-    storage::database probe(cfg.storage.path, false);
-    const int version = probe.schema_version();
+    std::optional<storage::database> probe;
+    int version = 0;
+    try {
+      probe.emplace(cfg.storage.path, false);
+      version = probe->schema_version();
+    } catch (const std::exception& e) {
+      // No such folder, no permission, or pages so damaged that opening fails.
+      std::cerr << "tannha: database " << cfg.storage.path << " cannot be read: " << e.what()
+                << "\nif its pages are damaged, restore the latest backup (see `tannha backup`) before serving\n";
+      return 1;
+    }
     const int known = storage::database::latest_version();
     if (version > known) {
       std::cerr << "tannha: database " << cfg.storage.path << " has schema version " << version
@@ -110,9 +120,9 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
                 << "); run the tannha version that wrote it, or restore a backup made for this one\n";
       return 1;
     }
-    auto check = probe.quick_check();
+    auto check = probe->quick_check();
     if (check != "ok") {
-      std::cerr << "tannha: database " << cfg.storage.path << " failed PRAGMA quick_check: " << check
+      std::cerr << "tannha: database " << cfg.storage.path << " failed its quick integrity check: " << check
                 << "\nrestore the latest backup (see `tannha backup`) before serving\n";
       return 1;
     }

@@ -190,13 +190,18 @@ std::string database::integrity_check() {
 }
 
 std::string database::quick_check() {
-  SQLite::Statement q(db_, "PRAGMA quick_check(5)");
-  std::string out;
-  while (q.executeStep()) {
-    if (!out.empty()) out += "; ";
-    out += q.getColumn(0).getString();
+  try {
+    SQLite::Statement q(db_, "PRAGMA quick_check(5)");
+    std::string out;
+    while (q.executeStep()) {
+      if (!out.empty()) out += "; ";
+      out += q.getColumn(0).getString();
+    }
+    return out;
+  } catch (const SQLite::Exception& e) {
+    // Pages too damaged to walk fail the check itself: that is its answer too.
+    return e.what();
   }
-  return out;
 }
 
 int database::migrate() {
