@@ -267,7 +267,7 @@ TEST_CASE("http server: a full server closes its longest idle connection for a n
 TEST_CASE("http server: when every place and the loopback reserve are mid-request, a new connection is closed at once") {
   auto cfg = server_fixture::small_config();
   cfg.max_connections = 2;
-  cfg.read_timeout_seconds = 5;
+  cfg.read_timeout_seconds = 20;
   server_fixture s(cfg);
   // Authenticated posts whose bodies are still coming: mid-request, never shed.
   std::vector<std::unique_ptr<client>> busy;
@@ -275,7 +275,7 @@ TEST_CASE("http server: when every place and the loopback reserve are mid-reques
   for (std::size_t i = 0; i < places; ++i) {
     busy.push_back(std::make_unique<client>(s.port));
     busy.back()->send("POST /webhook HTTP/1.1\r\nHost: x\r\nX-Bot-Api-Secret-Token: secret-123\r\nContent-Length: 50\r\n\r\n{");
-    std::this_thread::sleep_for(100ms);  // its header read: mid-request from now on
+    std::this_thread::sleep_for(300ms);  // its header read: mid-request from now on
   }
   REQUIRE(eventually([&] { return s.server.connections() == places; }));
   client late(s.port);
