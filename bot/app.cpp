@@ -3,9 +3,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <mutex>
+#include <optional>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -13,6 +16,8 @@
 #include <iostream>
 
 #include "bot/claim.hpp"
+#include "bot/db_writer.hpp"
+#include "bot/health.hpp"
 #include "bot/http_client.hpp"
 #include "bot/http_server.hpp"
 #include "bot/intake.hpp"
@@ -78,6 +83,10 @@ namespace {
 // How long a graceful stop waits for requests in flight and the relay's current send before
 // closing what is left (the whole stop stays within systemd's and the issue's 10 s).
 constexpr auto shutdown_grace = std::chrono::seconds(7);
+// How long a write waits for another process's lock (the webhook then answers 503 with
+// Retry-After, the relay and the scheduler try again later); short, since the writer serves
+// every batch in turn.
+constexpr auto write_wait = std::chrono::milliseconds(1000);
 
 // `serve` and `poll` share everything but where updates come from: the database, dispatcher,
 // metrics, HTTP server (the webhook, or only /healthz and /metrics when polling), relay,
@@ -96,17 +105,67 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
     std::cerr << "tannha poll: platform.token (or TANNHA_TOKEN) is needed to poll\n";
     return 2;
   }
+  {
+    // Before anything writes: a database this program would misread, or one with damaged
+    // pages, is refused with a message instead of being served (and written to).
+    std::optional<storage::database> probe;
+    int version = 0;
+    try {
+      probe.emplace(cfg.storage.path, false);
+      version = probe->schema_version();
+    } catch (const std::exception& e) {
+      // No such folder, no permission, or pages so damaged that opening fails.
+      std::cerr << "tannha: database " << cfg.storage.path << " cannot be read: " << e.what()
+                << "\nif its pages are damaged, restore the latest backup (see `tannha backup`) before serving\n";
+      return 1;
+    }
+    const int known = storage::database::latest_version();
+    if (version > known) {
+      std::cerr << "tannha: database " << cfg.storage.path << " has schema version " << version
+                << ", newer than this program knows (" << known
+                << "); run the tannha version that wrote it, or restore a backup made for this one\n";
+      return 1;
+    }
+    auto check = probe->quick_check();
+    if (check != "ok") {
+      std::cerr << "tannha: database " << cfg.storage.path << " failed its quick integrity check: " << check
+                << "\nrestore the latest backup (see `tannha backup`) before serving\n";
+      return 1;
+    }
+  }
   auto db = open_database(cfg, clk);
   // `run-jobs --at` a future time refuses while this is held (bot/jobs_cli.cpp).
   server_presence presence(cfg.storage.path);
   auto opts = dispatcher_options_of(cfg);
   opts.max_text_units = max_text_units(*kind);
+  health hp;
   handlers::dispatcher disp(*db, cfg.units, cfg.procedures, opts);
   metrics stats;
   disp.on_command([&](std::string_view name) { stats.inc("commands_total", {{"name", std::string(name)}}); });
   stats.describe("scheduler_runs_total", "counter", "Scheduled jobs run (posts due by the process clock), by job.");
   storage::outbox box(*db);
-  register_outbox_gauges(stats, box);
+  // A file database is written by one thread of its own (db_writer), so the I/O thread never
+  // waits on SQLite; the I/O thread's reads (the relay's due rows, /metrics' gauges) use a
+  // second connection, which WAL never blocks behind a writer. ":memory:" stays on one thread.
+  const bool own_writer = !cfg.storage.path.empty() && cfg.storage.path != ":memory:";
+  std::unique_ptr<storage::database> reader;
+  if (own_writer) {
+    reader = std::make_unique<storage::database>(cfg.storage.path, false);
+    // An update waits this long for another process's write lock before it is answered 503.
+    db->set_busy_timeout(write_wait);
+  }
+  storage::outbox read_box(reader ? *reader : *db);
+  register_outbox_gauges(stats, read_box);
+  // The relay (I/O thread) asks which chats are groups; /ketnoi changes them on the writer.
+  std::mutex groups_mutex;
+  std::vector<std::string> group_chats;
+  auto publish_groups = [&] {
+    std::vector<std::string> chats;
+    for (const auto& u : disp.units()) chats.push_back(u.chat_id);
+    std::lock_guard lock(groups_mutex);
+    group_chats = std::move(chats);
+  };
+  publish_groups();
 
   boost::asio::io_context ioc(1);
   // Caught from here on: a stop during start-up is a graceful one too.
@@ -114,9 +173,23 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
   webhook_app app(
       cfg.server, *kind, cfg.platform.webhook_secret,
       [&](const handlers::incoming_message& m) { return disp.handle(m, clk.now()); },
-      [&] { return db->healthy(); }, stats);
+      nullptr, stats);
+  app.set_health([&hp] { return hp.problem(std::chrono::steady_clock::now()); });
   app.set_batch_dispatch([&](std::span<const handlers::incoming_message* const> msgs) {
-    return disp.handle_batch(msgs, clk.now());
+    try {
+      auto outcomes = disp.handle_batch(msgs, clk.now());
+      hp.write_ok();
+      publish_groups();
+      return outcomes;
+    } catch (const SQLite::Exception& e) {
+      hp.write_failed();
+      // Locked by another process, disk full, I/O: nothing kept, the platform delivers again.
+      if (storage::is_transient(e)) throw write_refused("sqlite " + std::to_string(e.getErrorCode()));
+      throw;
+    } catch (...) {
+      hp.write_failed();
+      throw;
+    }
   });
   // The web pages (issue 17) share the server, its limits and timeouts, and the database.
   std::unique_ptr<handlers::web_site> site;
@@ -128,19 +201,40 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
     add_web_routes(app.routes(), *site, *db, [&clk] { return clk.now(); }, stats);
   }
   http_server server(ioc, app.routes(), cfg.server);
+  std::unique_ptr<db_writer> writer;
+  if (own_writer) {
+    writer = std::make_unique<db_writer>();
+    server.set_writer(writer.get());
+  }
 
   http_client client(ioc.get_executor());
   sender send = *kind == platform_kind::console
                     ? make_console_sender(std::cout)
                     : make_http_sender(client, *kind, send_url(*kind, cfg.platform),
                                        std::chrono::seconds{cfg.relay.request_timeout_seconds});
-  relay outbox_relay(ioc.get_executor(), box, send, cfg.relay, clk, &stats);
+  relay outbox_relay(ioc.get_executor(), read_box, send, cfg.relay, clk, &stats);
   outbox_relay.set_max_in_flight(static_cast<std::size_t>(cfg.relay.max_in_flight));
-  // The dispatcher's units hold each unit's current group (a /ketnoi updates them); the relay
-  // runs on the same thread.
-  outbox_relay.set_group_predicate([&disp](const std::string& chat) {
-    const auto& units = disp.units();
-    return std::any_of(units.begin(), units.end(), [&](const domain::unit& u) { return u.chat_id == chat; });
+  outbox_relay.set_health(&hp);
+  if (writer) {
+    // The relay's marks go through the same writer as the updates, one transaction a batch.
+    outbox_relay.set_mark_writer([&](std::vector<storage::outbox_mark> marks, std::function<void(bool)> done) {
+      writer->post([&, marks = std::move(marks), done = std::move(done)]() mutable {
+        bool ok = true;
+        try {
+          box.mark_many(marks);
+          hp.write_ok();
+        } catch (const std::exception&) {
+          ok = false;
+          hp.write_failed();
+        }
+        boost::asio::post(ioc, [done = std::move(done), ok] { done(ok); });
+      });
+    });
+  }
+  // Each unit's current group (a /ketnoi updates them), as the writer last published them.
+  outbox_relay.set_group_predicate([&](const std::string& chat) {
+    std::lock_guard lock(groups_mutex);
+    return std::find(group_chats.begin(), group_chats.end(), chat) != group_chats.end();
   });
   app.set_on_dispatched([&] { outbox_relay.notify(); });
 
@@ -151,6 +245,7 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
     updates_poller = std::make_unique<poller>(ioc.get_executor(), poll_client, *kind,
                                               method_url(*kind, cfg.platform, "getUpdates"), app.updates(), *db, clk,
                                               &stats);
+    updates_poller->set_writer(writer.get());
   }
 
   auto port = server.start();
@@ -167,8 +262,8 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
   outbox_relay.start();
   if (updates_poller) updates_poller->start();
 
-  // The scheduler: every 30 s, the posts due by the process clock (docs/DESIGN.md §4). It runs on the
-  // io_context thread, so it shares the dispatcher's connection without locking.
+  // The scheduler: every 30 s, the posts due by the process clock (docs/DESIGN.md §4). It runs
+  // on the writer (or, without one, on the io_context thread), like every other write.
   handlers::job_runner jobs(*db, cfg.units, {.max_text_units = max_text_units(*kind)});
   boost::asio::steady_timer job_timer(ioc);
   bool stopping = false;
@@ -177,10 +272,14 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
       [&]() -> boost::asio::awaitable<void> {
         while (!stopping) {
           try {
-            auto ran = jobs.run_due_jobs(clk.now());
+            auto ran = writer ? co_await writer->run<handlers::job_run_stats>(
+                                    ioc.get_executor(), [&] { return jobs.run_due_jobs(clk.now()); })
+                              : jobs.run_due_jobs(clk.now());
+            if (ran.runs > 0) hp.write_ok();
             if (ran.runs > 0) stats.inc("scheduler_runs_total", {{"job", "all"}}, ran.runs);
             if (ran.posts > 0) outbox_relay.notify();
           } catch (const std::exception&) {
+            hp.write_failed();
             log_error("jobs_failed");  // busy or full database: try again at the next tick
           }
           job_timer.expires_after(std::chrono::seconds{30});
@@ -228,6 +327,7 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
         log_escaped("shutdown_watchdog"));
   });
   ioc.run();
+  if (writer) writer->stop();  // nothing is queued once run() returns; joined before the rest goes
   log_info("stopped");
   return 0;
 }

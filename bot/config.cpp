@@ -495,7 +495,8 @@ const char* env_value(const char* name) {
 void read_server_keys(diagnostics& d, const toml::table* t, server_config& s) {
   const std::string p = "server";
   check_keys(d, *t, p, {"listen", "webhook_path", "body_limit_bytes", "read_timeout_seconds",
-                        "idle_timeout_seconds", "max_connections", "metrics_token"});
+                        "idle_timeout_seconds", "header_timeout_seconds", "max_connections",
+                        "max_connections_per_address", "metrics_token"});
   if (auto v = get_string(d, *t, "metrics_token", p, false)) {
     // Sent in a header: visible ASCII without spaces, so that what is typed is what is compared.
     std::string token = handlers::trim(*v);
@@ -517,7 +518,11 @@ void read_server_keys(diagnostics& d, const toml::table* t, server_config& s) {
   }
   read_positive_int(d, *t, "read_timeout_seconds", p, s.read_timeout_seconds);
   read_positive_int(d, *t, "idle_timeout_seconds", p, s.idle_timeout_seconds);
+  read_positive_int(d, *t, "header_timeout_seconds", p, s.header_timeout_seconds);
   read_positive_int(d, *t, "max_connections", p, s.max_connections);
+  if (auto v = get_int(d, *t, "max_connections_per_address", p, 0, 1 << 20, "0 (no cap) or a positive number")) {
+    s.max_connections_per_address = static_cast<int>(*v);
+  }
 }
 
 void read_server(diagnostics& d, const toml::table& root, server_config& s) {

@@ -19,7 +19,12 @@ struct server_config {
   std::size_t body_limit = 64 * 1024;  ///< body_limit_bytes
   int read_timeout_seconds = 10;
   int idle_timeout_seconds = 30;
+  /// From a request's first byte, its header must be complete within this (slowloris).
+  int header_timeout_seconds = 5;
   int max_connections = 512;
+  /// Connections one client address may hold; over it, that address's own idle or slow ones
+  /// give their place first. 0: no cap.
+  int max_connections_per_address = 128;
   std::string metrics_token;  ///< or TANNHA_METRICS_TOKEN; empty: /metrics needs no token
 };
 

@@ -64,9 +64,7 @@ void http_server::force_close() {
   asio::post(ioc_, [this] {
     do_stop();
     boost::system::error_code ec;
-    for (auto& s : sessions_) {
-      if (s.stream) s.stream->socket().close(ec);
-    }
+    for (auto& s : sessions_) s.stream->socket().close(ec);
     if (!sessions_.empty()) log_warn("http_forced_close", {{"connections", sessions_.size()}});
   });
 }
@@ -75,14 +73,15 @@ void http_server::shed_idle() {
   // Three quarters full: connections that have sent nothing for as long as a whole request may
   // take (half-open or silent clients) give their place to the new ones.
   auto crowded = static_cast<std::size_t>(std::max(1, cfg_.max_connections)) * 3 / 4;
-  if (active_.load() + 1 <= crowded) return;
+  if (live_ + 1 <= crowded) return;
   auto now = std::chrono::steady_clock::now();
   auto patience = std::chrono::seconds(std::max(1, cfg_.read_timeout_seconds));
   std::size_t shed = 0;
   boost::system::error_code ec;
   for (auto& s : sessions_) {
-    if (!s.busy && s.stream && now - s.idle_since >= patience) {
+    if (s.counted && s.state == phase::idle && now - s.idle_since >= patience) {
       s.stream->socket().close(ec);
+      uncount(s);
       ++shed;
     }
   }
@@ -92,6 +91,46 @@ void http_server::shed_idle() {
   }
 }
 
+void http_server::uncount(session_entry& e) {
+  if (!e.counted) return;
+  e.counted = false;
+  --live_;
+  auto it = per_address_.find(e.peer);
+  if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
+}
+
+bool http_server::shed_one(const std::optional<asio::ip::address>& peer) {
+  // The place held longest without a request: an idle connection since it began waiting, one
+  // still sending its header since its first byte (slowloris). Mid-request ones are kept.
+  session_entry* victim = nullptr;
+  for (auto& s : sessions_) {
+    if (!s.counted || s.state == phase::busy) continue;
+    if (peer && s.peer != *peer) continue;
+    if (!victim || s.since < victim->since) victim = &s;
+  }
+  if (!victim) return false;
+  boost::system::error_code ec;
+  victim->stream->socket().close(ec);
+  uncount(*victim);
+  routes_.stats().inc("http_connections_shed_total");
+  if (auto suppressed = shed_log_.allow(std::chrono::steady_clock::now()))
+    log_warn("http_shed", {{"reason", peer ? "per_address" : "full"}, {"suppressed", *suppressed}});
+  return true;
+}
+
+bool http_server::admit(const asio::ip::address& peer) {
+  const std::size_t reserve = peer.is_loopback() ? loopback_reserve : 0;
+  if (cfg_.max_connections_per_address > 0) {
+    const auto cap = static_cast<std::size_t>(cfg_.max_connections_per_address);
+    auto it = per_address_.find(peer);
+    const std::size_t mine = it == per_address_.end() ? 0 : it->second;
+    if (mine >= cap && !shed_one(peer) && mine >= cap + reserve) return false;
+  }
+  const auto max = static_cast<std::size_t>(std::max(1, cfg_.max_connections));
+  if (live_ >= max && !shed_one(std::nullopt) && live_ >= max + reserve) return false;
+  return true;
+}
+
 void http_server::do_stop() {
   if (stopping_) return;
   stopping_ = true;
@@ -99,7 +138,7 @@ void http_server::do_stop() {
   acceptor_.close(ec);
   // Idle keep-alive connections wait for a request that may never come: close them now.
   for (auto& s : sessions_) {
-    if (!s.busy && s.stream) s.stream->socket().close(ec);
+    if (!s.busy) s.stream->socket().close(ec);
   }
   log_info("http_stopping", {{"connections", active_.load()}});
 }
@@ -120,8 +159,29 @@ awaitable<void> http_server::commit_soon(pending_update& p) {
 
 void http_server::flush() {
   flush_posted_ = false;
+  if (commit_in_flight_ || queue_.empty()) return;  // the writer's completion flushes again
   auto waiting = std::move(queue_);
   queue_.clear();
+  if (!writer_) {
+    commit_batches(waiting);
+    for (auto& w : waiting) w.done->cancel();
+    return;
+  }
+  // The database's work runs on the writer; this thread goes on serving sockets meanwhile.
+  // The sessions wait on their timers, so their pending_updates outlive the job.
+  commit_in_flight_ = true;
+  auto batch = std::make_shared<std::vector<waiting_update>>(std::move(waiting));
+  writer_->post([this, batch] {
+    commit_batches(*batch);
+    asio::post(ioc_, [this, batch] {
+      commit_in_flight_ = false;
+      for (auto& w : *batch) w.done->cancel();
+      flush();  // what arrived meanwhile: the next group commit
+    });
+  });
+}
+
+void http_server::commit_batches(std::vector<waiting_update>& waiting) {
   // A bounded batch keeps one transaction's latency bounded when many connections are busy.
   constexpr std::size_t max_batch = 128;
   for (std::size_t first = 0; first < waiting.size(); first += max_batch) {
@@ -135,7 +195,6 @@ void http_server::flush() {
       for (auto* p : batch) p->response = routes_.error_response(http::status::internal_server_error, p->version);
     }
   }
-  for (auto& w : waiting) w.done->cancel();
 }
 
 awaitable<void> http_server::listen() {
@@ -150,54 +209,73 @@ awaitable<void> http_server::listen() {
       co_await backoff.async_wait(as_tuple_awaitable);
       continue;
     }
-    if (active_.load() >= static_cast<std::size_t>(std::max(1, cfg_.max_connections))) {
+    boost::system::error_code pec;
+    auto peer = socket.remote_endpoint(pec).address();
+    if (pec || !admit(peer)) {
+      // Every place (of this address) is mid-request: the newcomer waits for none of them.
       boost::system::error_code ignore;
       socket.close(ignore);
       routes_.stats().inc("http_connections_refused_total");
       continue;
     }
-    asio::co_spawn(ioc_, session(std::move(socket)), log_escaped("http_session"));
+    ++active_;
+    ++live_;
+    ++per_address_[peer];
+    auto now = std::chrono::steady_clock::now();
+    auto entry = sessions_.insert(sessions_.end(), session_entry{});
+    entry->stream = std::make_unique<beast::tcp_stream>(std::move(socket));
+    entry->peer = peer;
+    entry->idle_since = entry->since = now;
+    asio::co_spawn(ioc_, session(entry), log_escaped("http_session"));
     shed_idle();
   }
 }
 
-awaitable<void> http_server::session(tcp::socket socket) {
-  ++active_;
-  beast::tcp_stream stream(std::move(socket));
-  auto entry = sessions_.insert(sessions_.end(), session_entry{&stream, false});
+awaitable<void> http_server::session(session_iter entry) {
   struct cleanup {
     http_server* self;
-    std::list<session_entry>::iterator it;
+    session_iter it;
     ~cleanup() {
+      self->uncount(*it);
       self->sessions_.erase(it);
       --self->active_;
     }
   } guard{this, entry};
+  beast::tcp_stream& stream = *entry->stream;
 
   const auto idle = std::chrono::seconds(std::max(1, cfg_.idle_timeout_seconds));
   const auto read_timeout = std::chrono::seconds(std::max(1, cfg_.read_timeout_seconds));
+  const auto header_timeout = std::min<std::chrono::steady_clock::duration>(
+      std::chrono::seconds(std::max(1, cfg_.header_timeout_seconds)), read_timeout);
   beast::flat_buffer buffer;
   bool close_after = false;
 
   while (!stopping_) {
     entry->busy = false;
+    entry->state = phase::idle;
+    entry->idle_since = entry->since = std::chrono::steady_clock::now();
     if (buffer.size() == 0) {
-      // Idle: wait for the first byte of the next request.
-      entry->idle_since = std::chrono::steady_clock::now();
+      // Idle: wait for the first byte of the next request (shed first when places run out).
       stream.expires_after(idle);
       auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), as_tuple_awaitable);
       if (ec) break;
       buffer.commit(n);
     }
     entry->busy = true;
-    // From the first byte on, the whole request must arrive within read_timeout.
-    stream.expires_after(read_timeout);
+    entry->state = phase::header;
+    const auto first_byte = std::chrono::steady_clock::now();
+    entry->since = first_byte;
+    // From the first byte on, the header must arrive within header_timeout and the whole
+    // request within read_timeout.
+    stream.expires_after(header_timeout);
 
     http::request_parser<http::string_body> parser;
     parser.header_limit(16 * 1024);
     parser.body_limit(boost::none);  // checked by check_header() first (secret before size)
     auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, as_tuple_awaitable);
     (void)hn;
+    entry->state = phase::busy;
+    stream.expires_at(first_byte + read_timeout);
     http_response res;
     bool body_read = false;
     if (hec) {

@@ -56,6 +56,12 @@ std::vector<update_result> intake::dispatch_all(std::span<const handlers::incomi
     try {
       auto got = batch_dispatch_(msgs);
       for (std::size_t i = 0; i < msgs.size() && i < got.size(); ++i) outcomes[i] = got[i];
+    } catch (const write_refused& e) {
+      // Expected while another process holds the write lock or the disk is full: one line.
+      log_warn("dispatch_deferred", {{"source", source}, {"updates", msgs.size()}, {"reason", e.what()}});
+      for (std::size_t i = 0; i < msgs.size(); ++i) results[i] = update_result::busy;
+      for (std::size_t i = 0; i < msgs.size(); ++i) count("busy");
+      return results;
     } catch (...) {
       const auto type = current_exception_type();
       for (std::size_t i = 0; i < msgs.size(); ++i) fault(i, type);

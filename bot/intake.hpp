@@ -1,6 +1,7 @@
 #pragma once
 #include <functional>
 #include <span>
+#include <stdexcept>
 #include <string_view>
 #include <variant>
 #include <vector>
@@ -17,7 +18,18 @@ enum class update_result {
   malformed,   ///< not a payload we understand (webhook: 400)
   ignored,     ///< valid, nothing to do (200)
   dispatched,  ///< through the dispatcher, committed (200)
-  failed,      ///< the dispatcher threw (database busy or full): nothing kept, deliver again (500)
+  failed,      ///< the dispatcher threw: nothing kept, deliver again (500)
+  busy,        ///< the database could not take the write in time (locked, full): nothing kept,
+               ///< deliver again later (503 with Retry-After)
+};
+
+/// True when the update is kept (or needed nothing): not failed, not busy.
+inline bool kept(update_result r) { return r != update_result::failed && r != update_result::busy; }
+
+/// Thrown by a dispatch function when the database could not take the write within its bound
+/// (locked by another process, disk full, I/O): the updates become update_result::busy.
+struct write_refused : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 /// The one path of every update, whether posted to the webhook or fetched by polling:
@@ -46,7 +58,7 @@ class intake {
   std::variant<update_result, handlers::incoming_message> decode(std::string_view body, std::string_view source);
 
   /// Dispatches decoded updates (one transaction when a batch dispatcher is set), counts and
-  /// logs each, wakes the relay once; results in order (`failed` when nothing was kept).
+  /// logs each, wakes the relay once; results in order (`failed` or `busy` when nothing was kept).
   std::vector<update_result> dispatch_all(std::span<const handlers::incoming_message* const> msgs,
                                           std::string_view source);
 

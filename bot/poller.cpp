@@ -78,7 +78,7 @@ asio::awaitable<void> poller::run() {
   const std::string platform(to_string(kind_));
   if (kind_ == platform_kind::telegram) {
     try {
-      offset_ = load_poll_offset(db_, platform);
+      offset_ = co_await on_db<std::optional<std::int64_t>>([&] { return load_poll_offset(db_, platform); });
     } catch (const std::exception&) {
       log_error("poll_db_failed", {{"step", "load_offset"}});
     }
@@ -119,7 +119,8 @@ asio::awaitable<void> poller::run() {
       auto id = i < answer.update_ids.size() ? answer.update_ids[i] : -1;
       bool done = false;
       for (int attempt = 1; attempt <= std::max(1, opt_.dispatch_attempts); ++attempt) {
-        if (intake_.process_update(answer.updates[i], "poll") != update_result::failed) {
+        const auto& body = answer.updates[i];
+        if (kept(co_await on_db<update_result>([&] { return intake_.process_update(body, "poll"); }))) {
           done = true;
           break;
         }
@@ -140,7 +141,11 @@ asio::awaitable<void> poller::run() {
       if (kind_ == platform_kind::telegram && id >= 0 && (!offset_ || id + 1 > *offset_)) {
         offset_ = id + 1;
         try {
-          save_poll_offset(db_, platform, *offset_, clock_.now());
+          auto next = *offset_;
+          co_await on_db<bool>([&] {
+            save_poll_offset(db_, platform, next, clock_.now());
+            return true;
+          });
         } catch (const std::exception&) {
           // The offset in memory still moves on; after a restart processed_updates catches repeats.
           log_error("poll_db_failed", {{"step", "save_offset"}});

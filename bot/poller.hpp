@@ -1,6 +1,7 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <random>
 #include <string>
@@ -10,6 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "bot/clock.hpp"
+#include "bot/db_writer.hpp"
 #include "bot/http_client.hpp"
 #include "bot/intake.hpp"
 #include "bot/metrics.hpp"
@@ -56,11 +58,19 @@ class poller {
   bool idle() const { return !running_; }
   /// The offset the next Telegram call will ask for.
   std::optional<std::int64_t> offset() const { return offset_; }
+  /// Runs the database's work (updates, the offset) on `w`'s thread. Call before start().
+  void set_writer(db_writer* w) { writer_ = w; }
 
  private:
   boost::asio::awaitable<void> run();
   boost::asio::awaitable<void> pause(std::chrono::steady_clock::duration d);
   std::chrono::milliseconds backoff(int failures);
+  /// `f` on the writer when set, else here.
+  template <class R>
+  boost::asio::awaitable<R> on_db(std::function<R()> f) {
+    if (!writer_) co_return f();
+    co_return co_await writer_->run<R>(ex_, std::move(f));
+  }
 
   boost::asio::any_io_executor ex_;
   http_client& client_;
@@ -71,6 +81,7 @@ class poller {
   const clock& clock_;
   metrics* metrics_;
   poll_options opt_;
+  db_writer* writer_ = nullptr;
   boost::asio::steady_timer timer_;
   std::optional<std::int64_t> offset_;
   std::mt19937 rng_;

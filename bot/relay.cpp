@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <iterator>
+#include <memory>
 #include <ostream>
 
 #include <boost/asio/as_tuple.hpp>
@@ -233,6 +235,7 @@ asio::awaitable<void> relay::run() {
     co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
   }
   running_ = false;
+  if (health_) health_->relay_stopped();
   log_info("relay_stopped", {{"in_flight", in_flight_.size()}});
 }
 
@@ -248,16 +251,24 @@ std::optional<steady::duration> relay::step(steady::time_point now) {
 
 std::optional<steady::duration> relay::turn(steady::time_point now) {
   last_turn_ = now;
-  const bool db_ok = finished_.empty() || record_finished();
+  if (health_) health_->relay_turned(steady::now());  // real time: /healthz compares with it
+  bool db_ok = true;
+  if (mark_writer_) {
+    db_ok = record_finished_async(now);
+  } else {
+    const bool had_marks = !finished_.empty();
+    db_ok = !had_marks || record_finished();
+    if (health_ && had_marks) db_ok ? health_->write_ok() : health_->write_failed();
+  }
   steady::duration sleep = db_ok ? steady::duration(milliseconds(500)) : steady::duration(std::chrono::seconds(1));
   if (stopping_) {
-    if (!db_ok && ++failed_stop_records_ >= stop_record_tries) {
+    if (!mark_writer_ && !db_ok && ++failed_stop_records_ >= stop_record_tries) {
       // Left pending in the database: sent again after a restart (the documented window).
       log_error("relay_marks_lost", {{"rows", finished_.size()}});
       finished_.clear();
     }
-    if (in_flight_.empty() && finished_.empty()) return std::nullopt;
-    return sleep;  // a finishing send wakes us
+    if (in_flight_.empty() && finished_.empty() && !marks_in_flight_) return std::nullopt;
+    return sleep;  // a finishing send (or the mark writer) wakes us
   }
   if (now - last_prune_ >= std::chrono::seconds(60)) {
     prune(now);
@@ -332,6 +343,38 @@ std::optional<steady::duration> relay::must_wait(const storage::outbox_head& h, 
   return std::nullopt;
 }
 
+bool relay::record_finished_async(steady::time_point now) {
+  if (marks_in_flight_) return false;  // its completion wakes the loop
+  if (finished_.empty()) return true;
+  if (marks_failed_ && now < marks_retry_at_) return false;
+  marks_in_flight_ = true;
+  auto batch = std::make_shared<std::vector<finished>>(std::move(finished_));
+  finished_.clear();
+  std::vector<storage::outbox_mark> marks;
+  marks.reserve(batch->size());
+  for (const auto& f : *batch) marks.push_back(f.mark);
+  mark_writer_(std::move(marks), [this, batch](bool ok) {
+    marks_in_flight_ = false;
+    marks_failed_ = !ok;
+    if (ok) {
+      recorded(*batch);
+    } else {
+      log_error("relay_db_failed", {{"step", "mark"}, {"rows", batch->size()}});
+      // Kept, in order, before whatever finished meanwhile; tried again in a second.
+      batch->insert(batch->end(), std::make_move_iterator(finished_.begin()), std::make_move_iterator(finished_.end()));
+      finished_ = std::move(*batch);
+      first_finished_ = now_();
+      marks_retry_at_ = now_() + std::chrono::seconds(1);
+      if (stopping_ && ++failed_stop_records_ >= stop_record_tries) {
+        log_error("relay_marks_lost", {{"rows", finished_.size()}});
+        finished_.clear();
+      }
+    }
+    wake();
+  });
+  return false;
+}
+
 bool relay::record_finished() {
   std::vector<storage::outbox_mark> marks;
   marks.reserve(finished_.size());
@@ -342,8 +385,14 @@ bool relay::record_finished() {
     log_error("relay_db_failed", {{"step", "mark"}, {"rows", marks.size()}});
     return false;
   }
+  recorded(finished_);
+  finished_.clear();
+  return true;
+}
+
+void relay::recorded(const std::vector<finished>& done) {
   // Counted and logged once recorded, so what a scrape or the log says is in the database.
-  for (const auto& f : finished_) {
+  for (const auto& f : done) {
     switch (f.mark.what) {
       case storage::outbox_mark::kind::sent:
         if (metrics_) metrics_->inc("outbox_sent_total");
@@ -361,8 +410,6 @@ bool relay::record_finished() {
         break;
     }
   }
-  finished_.clear();
-  return true;
 }
 
 asio::awaitable<void> relay::send_one(storage::outbox_row row) {

@@ -17,6 +17,7 @@
 
 #include "bot/clock.hpp"
 #include "bot/config.hpp"
+#include "bot/health.hpp"
 #include "bot/metrics.hpp"
 #include "bot/platform.hpp"
 #include "storage/outbox.hpp"
@@ -115,6 +116,14 @@ class relay {
   void set_group_predicate(std::function<bool(const std::string&)> is_group);
   /// Most sends in flight at once (distinct chats). Default 8.
   void set_max_in_flight(std::size_t n) { max_in_flight_ = n == 0 ? 1 : n; }
+  /// Where each turn reports its heartbeat and whether its marks were written (/healthz).
+  void set_health(health* h) { health_ = h; }
+  /// Writes a batch of marks elsewhere (the database's writer thread) and calls `done(ok)`
+  /// back on the relay's executor. Unset: mark_many() on the outbox, inline.
+  using mark_writer = std::function<void(std::vector<storage::outbox_mark>, std::function<void(bool)> done)>;
+  /// Records finished attempts through `w` (call before start()): the loop does not wait for
+  /// the database, and starts no send until the marks before it are written.
+  void set_mark_writer(mark_writer w) { mark_writer_ = std::move(w); }
 
   /// Starts the loop on the executor.
   void start();
@@ -124,7 +133,7 @@ class relay {
   void stop();
   /// True once the loop has ended: no send is in flight and every finished attempt is
   /// recorded (or, the database refusing it three times over, logged as relay_marks_lost).
-  bool idle() const { return !running_ && in_flight_.empty(); }
+  bool idle() const { return !running_ && in_flight_.empty() && !marks_in_flight_; }
   /// Chats whose rate state is held now.
   std::size_t tracked_chats() const { return chats_.size(); }
   /// Forgets the rate state of chats with no send in their windows and nothing in flight or
@@ -165,6 +174,11 @@ class relay {
   /// Records every finished attempt in one transaction, then logs them; false (all kept for
   /// the next turn) when the database refused.
   bool record_finished();
+  /// With a mark writer: hands the finished attempts to it (unless a batch is with it already
+  /// or the last one failed less than a second ago); true once nothing is left unrecorded.
+  bool record_finished_async(std::chrono::steady_clock::time_point now);
+  /// Counts and logs attempts once they are in the database.
+  void recorded(const std::vector<finished>& done);
   /// One turn: records the finished sends, then starts new ones. Returns how long the loop
   /// may sleep, or nullopt once stopping and nothing is left in flight or unrecorded.
   std::optional<std::chrono::steady_clock::duration> turn(std::chrono::steady_clock::time_point now);
@@ -186,6 +200,7 @@ class relay {
   relay_config cfg_;
   const clock& clock_;
   metrics* metrics_;
+  health* health_ = nullptr;
   monotonic_clock now_;
   std::function<bool(const std::string&)> is_group_;
   std::size_t max_in_flight_ = 8;
@@ -203,6 +218,10 @@ class relay {
   bool stopping_ = false;
   bool notified_ = false;
   int failed_stop_records_ = 0;  // records the database refused since stop()
+  mark_writer mark_writer_;
+  bool marks_in_flight_ = false;  // a batch of marks is with the mark writer
+  bool marks_failed_ = false;     // the last batch was refused (retried after marks_retry_at_)
+  std::chrono::steady_clock::time_point marks_retry_at_{};
 };
 
 }  // namespace tannha::bot

@@ -136,16 +136,22 @@ void route_table::commit(std::span<pending_update* const> batch) {
 // /healthz, /metrics
 
 route healthz_route(std::function<bool()> healthy, metrics& m) {
-  return {http::verb::get, "/healthz", [healthy = std::move(healthy), &m](const http_request& req) -> route_step {
-            bool ok = true;
+  std::function<std::string()> problem;
+  if (healthy) problem = [healthy = std::move(healthy)]() -> std::string { return healthy() ? "" : "unavailable"; };
+  return healthz_problem_route(std::move(problem), m);
+}
+
+route healthz_problem_route(std::function<std::string()> problem, metrics& m) {
+  return {http::verb::get, "/healthz", [problem = std::move(problem), &m](const http_request& req) -> route_step {
+            std::string word;
             try {
-              ok = !healthy || healthy();
+              if (problem) word = problem();
             } catch (...) {
-              ok = false;
+              word = "unavailable";
             }
-            return ok ? respond(m, http::status::ok, req.version(), req.keep_alive(), "ok\n", text_plain)
-                      : respond(m, http::status::service_unavailable, req.version(), req.keep_alive(), "unavailable\n",
-                                text_plain);
+            return word.empty() ? respond(m, http::status::ok, req.version(), req.keep_alive(), "ok\n", text_plain)
+                                : respond(m, http::status::service_unavailable, req.version(), req.keep_alive(),
+                                          word + "\n", text_plain);
           },
           nullptr};
 }
@@ -284,6 +290,13 @@ void webhook_route::dispatch_pending(std::span<pending_update* const> batch) {
     auto& p = *batch[i];
     std::chrono::duration<double> d = now - p.started;
     metrics_.observe("webhook_seconds", d.count());
+    if (results[i] == update_result::busy) {
+      // Nothing kept: the platform delivers it again; Retry-After says when it may.
+      p.response = respond(metrics_, http::status::service_unavailable, p.version, p.keep_alive, "{\"ok\":false}",
+                           json_type);
+      p.response.set(http::field::retry_after, "2");
+      continue;
+    }
     p.response = results[i] == update_result::failed
                      ? respond(metrics_, http::status::internal_server_error, p.version, false, "{\"ok\":false}", json_type)
                      : respond(metrics_, http::status::ok, p.version, p.keep_alive, "{\"ok\":true}", json_type);
@@ -305,7 +318,8 @@ webhook_app::webhook_app(server_config cfg, platform_kind kind, std::string secr
       webhook_(cfg_.webhook_path, cfg_.body_limit, kind, std::move(secret), intake_, m),
       routes_(cfg_.body_limit, m) {
   routes_.add(webhook_.row());
-  routes_.add(healthz_route(std::move(healthy), m));
+  if (healthy) problem_ = [healthy = std::move(healthy)]() -> std::string { return healthy() ? "" : "unavailable"; };
+  routes_.add(healthz_problem_route([this] { return problem_ ? problem_() : std::string(); }, m));
   routes_.add(metrics_route(m, cfg_.metrics_token));
   routes_.set_commit([this](std::span<pending_update* const> batch) { webhook_.dispatch_pending(batch); });
 }

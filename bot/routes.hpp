@@ -126,8 +126,11 @@ class hashed_secret {
   unsigned char digest_[32]{};
 };
 
-/// GET /healthz: 200 "ok" while `healthy()` says so (or is not set), else 503.
+/// GET /healthz: 200 "ok" while `healthy()` says so (or is not set), else 503 "unavailable".
 route healthz_route(std::function<bool()> healthy, metrics& m);
+/// GET /healthz: 200 "ok" while `problem()` is empty (or not set), else 503 with its one word
+/// ("writes", "relay"): nothing personal, nothing from the database.
+route healthz_problem_route(std::function<std::string()> problem, metrics& m);
 /// GET /metrics: the Prometheus text of `m`. With a `token`, only for requests carrying
 /// `Authorization: Bearer <token>` (401 otherwise, decided from the header, compared in constant
 /// time); without one, open to whoever reaches the listen address.
@@ -184,6 +187,9 @@ class webhook_app {
   void set_batch_dispatch(intake::batch_dispatch_fn f) { intake_.set_batch_dispatch(std::move(f)); }
   /// See intake::set_on_dispatched().
   void set_on_dispatched(std::function<void()> f) { intake_.set_on_dispatched(std::move(f)); }
+  /// What /healthz reports from now on: empty when healthy, else one word (replaces the
+  /// constructor's `healthy`).
+  void set_health(std::function<std::string()> problem) { problem_ = std::move(problem); }
   /// See webhook_route::secret_ok().
   bool secret_ok(std::string_view header_value) const { return webhook_.secret_ok(header_value); }
   /// See route_table::handle().
@@ -196,6 +202,7 @@ class webhook_app {
 
  private:
   server_config cfg_;
+  std::function<std::string()> problem_;  // what /healthz reports (empty: ok)
   intake intake_;
   webhook_route webhook_;
   route_table routes_;

@@ -189,8 +189,29 @@ std::string database::integrity_check() {
   return out;
 }
 
+std::string database::quick_check() {
+  try {
+    SQLite::Statement q(db_, "PRAGMA quick_check(5)");
+    std::string out;
+    while (q.executeStep()) {
+      if (!out.empty()) out += "; ";
+      out += q.getColumn(0).getString();
+    }
+    return out;
+  } catch (const SQLite::Exception& e) {
+    // Pages too damaged to walk fail the check itself: that is its answer too.
+    return e.what();
+  }
+}
+
 int database::migrate() {
   int current = schema_version();
+  const int latest = latest_version();
+  if (current > latest) {
+    throw schema_too_new("database " + db_.getFilename() + " has schema version " + std::to_string(current) +
+                         ", newer than this program knows (" + std::to_string(latest) +
+                         "): run the tannha version that wrote it, or restore a backup made for this one");
+  }
   int applied = 0;
   for (const auto& m : sorted_migrations()) {
     if (m.version <= current) continue;

@@ -3,7 +3,9 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include <chrono>
 #include <memory>
+#include <stdexcept>
 #include <unordered_map>
 #include <vector>
 #include <string>
@@ -31,6 +33,12 @@ class statement_ref {
   SQLite::Statement* s_;
 };
 
+/// A database written by a newer program (PRAGMA user_version above latest_version()): this
+/// one would misread it, so it refuses to open it for writing.
+struct schema_too_new : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 /// One SQLite connection: WAL, busy_timeout, foreign keys; migrations applied on open.
 class database {
  public:
@@ -42,7 +50,8 @@ class database {
   database& operator=(const database&) = delete;
 
   /// Applies the embedded numbered migrations newer than PRAGMA user_version, each in a
-  /// transaction; returns how many were applied.
+  /// transaction; returns how many were applied. Throws schema_too_new (naming both versions)
+  /// when the database is newer than this program.
   int migrate();
   /// PRAGMA user_version.
   int schema_version();
@@ -50,8 +59,14 @@ class database {
   static int latest_version();
   /// PRAGMA integrity_check's answer ("ok" when sound; otherwise its first lines).
   std::string integrity_check();
+  /// PRAGMA quick_check's answer: integrity_check without the index cross-checks, fast enough
+  /// for every start ("ok" when sound; otherwise its first lines).
+  std::string quick_check();
   /// True when a trivial query answers (for /healthz).
   bool healthy() noexcept;
+  /// How long a statement waits for another connection's lock before failing with
+  /// SQLITE_BUSY (5 s from the constructor); the server's writer keeps it short.
+  void set_busy_timeout(std::chrono::milliseconds wait) { db_.setBusyTimeout(static_cast<int>(wait.count())); }
   /// Copies a consistent snapshot to the file `out` while writers go on (SQLite's online
   /// backup), then returns the copy's PRAGMA integrity_check answer ("ok" when sound). A new
   /// `out` is created owner-only (0600); an existing one keeps its mode.

@@ -240,9 +240,11 @@ TEST_CASE("http server: garbage instead of HTTP is 400 and the server keeps serv
   CHECK(res->result() == http::status::ok);
 }
 
-TEST_CASE("http server: connections over max_connections are closed at once") {
+TEST_CASE("http server: a full server closes its longest idle connection for a new one, never one mid-request") {
+  // Issue 16: full, it used to close the newcomer and keep silent connections for 30 s.
   auto cfg = server_fixture::small_config();
   cfg.max_connections = 2;
+  cfg.read_timeout_seconds = 5;
   server_fixture s(cfg);
   client a(s.port), b(s.port);
   for (auto* c : {&a, &b}) {
@@ -250,12 +252,36 @@ TEST_CASE("http server: connections over max_connections are closed at once") {
     REQUIRE(c->read().has_value());
   }
   client third(s.port);
-  CHECK(third.closed_by_server());
-  // The two kept-alive connections still work.
-  a.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
-  auto res = a.read();
+  third.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto res = third.read();
   REQUIRE(res.has_value());
   CHECK(res->result() == http::status::ok);
+  CHECK(a.closed_by_server());  // idle longest
+  // b still works.
+  b.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto again = b.read();
+  REQUIRE(again.has_value());
+  CHECK(again->result() == http::status::ok);
+}
+
+TEST_CASE("http server: when every place and the loopback reserve are mid-request, a new connection is closed at once") {
+  auto cfg = server_fixture::small_config();
+  cfg.max_connections = 2;
+  cfg.read_timeout_seconds = 20;
+  server_fixture s(cfg);
+  // Authenticated posts whose bodies are still coming: mid-request, never shed.
+  std::vector<std::unique_ptr<client>> busy;
+  const auto places = 2 + http_server::loopback_reserve;
+  for (std::size_t i = 0; i < places; ++i) {
+    busy.push_back(std::make_unique<client>(s.port));
+    busy.back()->send("POST /webhook HTTP/1.1\r\nHost: x\r\nX-Bot-Api-Secret-Token: secret-123\r\nContent-Length: 50\r\n\r\n{");
+    std::this_thread::sleep_for(300ms);  // its header read: mid-request from now on
+  }
+  REQUIRE(eventually([&] { return s.server.connections() == places; }));
+  client late(s.port);
+  CHECK(late.closed_by_server());
+  CHECK(s.m.counter_value("http_connections_refused_total") == 1);
+  CHECK(s.server.connections() == places);
 }
 
 TEST_CASE("http server: stop closes idle connections and refuses new ones") {
