@@ -26,28 +26,26 @@ outbox_row read_row(SQLite::Statement& q) {
 }
 }  // namespace
 
-std::int64_t outbox::enqueue(const std::string& chat_id, const std::string& text, domain::instant now) {
+std::int64_t outbox::enqueue(const std::string& chat_id, const std::string& text, domain::instant now,
+                             outbox_priority priority) {
+  auto insert = [&](const std::string& piece) {
+    auto q = db_.prepared(
+        "INSERT INTO outbox(chat_id, text, created_at, next_attempt_at, priority) "
+        "VALUES(:chat, :text, :now, :now, :priority)");
+    q->bind(":chat", chat_id);
+    q->bind(":text", piece);
+    q->bind(":now", static_cast<std::int64_t>(secs(now)));
+    q->bind(":priority", static_cast<int>(priority));
+    q->exec();
+    return db_.db().getLastInsertRowid();
+  };
   if (split_) {
     // Rows of one chat are sent by ascending id: queuing the pieces in order keeps them in order.
     std::int64_t last = 0;
-    for (const auto& piece : split_(text)) {
-      auto q = db_.prepared(
-          "INSERT INTO outbox(chat_id, text, created_at, next_attempt_at) VALUES(:chat, :text, :now, :now)");
-      q->bind(":chat", chat_id);
-      q->bind(":text", piece);
-      q->bind(":now", static_cast<std::int64_t>(secs(now)));
-      q->exec();
-      last = db_.db().getLastInsertRowid();
-    }
+    for (const auto& piece : split_(text)) last = insert(piece);
     return last;
   }
-  auto q = db_.prepared(
-      "INSERT INTO outbox(chat_id, text, created_at, next_attempt_at) VALUES(:chat, :text, :now, :now)");
-  q->bind(":chat", chat_id);
-  q->bind(":text", text);
-  q->bind(":now", static_cast<std::int64_t>(secs(now)));
-  q->exec();
-  return db_.db().getLastInsertRowid();
+  return insert(text);
 }
 
 std::vector<outbox_row> outbox::due(domain::instant now, int limit) {
@@ -67,27 +65,33 @@ std::vector<outbox_row> outbox::due(domain::instant now, int limit, const head_c
   };
 
   // Walk the pending rows in id order (a covering partial index): the first row met of a chat
-  // is its head. With many chats the heads come first and the walk stops at `limit`.
+  // is its head. The walk reads at most `budget` rows; the heads it met are offered replies
+  // first (priority 0), each priority in id order, so a reply queued behind a post fanned out
+  // to many members is not held back by it (the order within a chat is untouched).
   const int budget = std::max(256, 4 * limit);
   std::int64_t last = 0;
   bool cut = false;
+  bool done = false;
   {
     auto q = db_.prepared(
-        "SELECT id, chat_id, next_attempt_at FROM outbox INDEXED BY outbox_pending_order "
+        "SELECT id, chat_id, next_attempt_at, priority FROM outbox INDEXED BY outbox_pending_order "
         "WHERE state = 'pending' ORDER BY id LIMIT :budget");
     q->bind(":budget", budget);
     std::unordered_set<std::string> seen;
+    std::vector<outbox_head> walked_heads;
     int walked = 0;
-    bool done = false;
-    while (!done && q->executeStep()) {
+    while (q->executeStep()) {
       ++walked;
       last = q->getColumn(0).getInt64();
       std::string chat = q->getColumn(1).getString();
       if (seen.contains(chat)) continue;  // an older row of this chat came first
-      outbox_head h{last, chat, from_secs(q->getColumn(2).getInt64())};
+      walked_heads.push_back({last, chat, from_secs(q->getColumn(2).getInt64()), q->getColumn(3).getInt()});
       seen.insert(std::move(chat));
-      done = offer(h);
     }
+    std::stable_sort(walked_heads.begin(), walked_heads.end(),
+                     [](const auto& a, const auto& b) { return a.priority < b.priority; });
+    for (const auto& h : walked_heads)
+      if ((done = offer(h))) break;
     cut = !done && walked == budget;
   }
 
@@ -98,15 +102,16 @@ std::vector<outbox_row> outbox::due(domain::instant now, int limit, const head_c
     std::string prev;  // every chat id sorts after the empty string
     for (;;) {
       auto q = db_.prepared(
-          "SELECT chat_id, id, next_attempt_at FROM outbox INDEXED BY outbox_pending "
+          "SELECT chat_id, id, next_attempt_at, priority FROM outbox INDEXED BY outbox_pending "
           "WHERE state = 'pending' AND chat_id > :prev ORDER BY chat_id, id LIMIT 1");
       q->bind(":prev", prev);
       if (!q->executeStep()) break;
       prev = q->getColumn(0).getString();
       auto id = q->getColumn(1).getInt64();
-      if (id > last) heads.push_back({id, prev, from_secs(q->getColumn(2).getInt64())});
+      if (id > last) heads.push_back({id, prev, from_secs(q->getColumn(2).getInt64()), q->getColumn(3).getInt()});
     }
-    std::sort(heads.begin(), heads.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    std::sort(heads.begin(), heads.end(),
+              [](const auto& a, const auto& b) { return std::pair(a.priority, a.id) < std::pair(b.priority, b.id); });
     for (const auto& h : heads)
       if (offer(h)) break;
   }
