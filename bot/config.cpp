@@ -613,7 +613,8 @@ void read_units(diagnostics& d, const toml::table& root, std::vector<domain::uni
                          "cutoff_time", "capacity", "utc_offset", "holidays", "makeup_days",
                          "unscheduled_working_days", "result_unreturned_days", "escalation_grace_days",
                          "visit_unrecorded_days", "brief_time", "digest_time", "weekly_report",
-                         "monthly_report_time"});
+                         "monthly_report_time",
+                         "posts"});
     domain::unit u;
     unit_extra extra;
     if (auto v = get_string(d, t, "id", p, true)) {
@@ -714,6 +715,14 @@ void read_units(diagnostics& d, const toml::table& root, std::vector<domain::uni
         d.add(t.get("weekly_report")->source(), join_path(p, "weekly_report"),
               "must be a weekday and a time such as \"Thứ Hai 08:00\" (got \"" + *v + "\")");
       }
+    }
+    // Where the posts go (issue 13): unset, the group when there is one, else the members.
+    if (auto v = get_string(d, t, "posts", p, false)) {
+      const auto w = handlers::fold(handlers::trim(*v));
+      if (w == "group") u.delivery = domain::post_delivery::group;
+      else if (w == "members") u.delivery = domain::post_delivery::members;
+      else if (w == "both") u.delivery = domain::post_delivery::both;
+      else d.add(t.get("posts")->source(), join_path(p, "posts"), "must be \"group\", \"members\" or \"both\" (got \"" + *v + "\")");
     }
     units.push_back(std::move(u));
     extras.push_back(std::move(extra));

@@ -1,5 +1,6 @@
 #pragma once
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,10 @@ struct post_times {
   std::chrono::minutes monthly_report_time{8 * 60}; ///< on the 1st: the previous month
 };
 
+/// Where a unit's posts go (issue 13): into its group, privately to each member who should see
+/// them, or both.
+enum class post_delivery { group, members, both };
+
 /// One commune/ward as configured: its group chat, first leaders, villages and settings.
 struct unit {
   std::string id;
@@ -44,8 +49,16 @@ struct unit {
   visit_schedule schedule;
   overdue_rules overdue;
   post_times posts;
+  /// `posts` as configured; unset: the group when the unit has one, else the members.
+  std::optional<post_delivery> delivery;
   std::chrono::minutes utc_offset{7 * 60};
   calendar cal;
 };
+
+/// How a unit's posts go now: as configured, or by whether it has a group (config or /ketnoi).
+inline post_delivery delivery_of(const unit& u) {
+  if (u.delivery) return *u.delivery;
+  return u.chat_id.empty() ? post_delivery::members : post_delivery::group;
+}
 
 }  // namespace tannha::domain

@@ -15,7 +15,7 @@ using domain::audience;
 using enum unit_need;
 using enum chat_place;
 
-constexpr std::array<command_spec, 27> command_rows{{
+constexpr std::array<command_spec, 28> command_rows{{
     // id               name         aliases                          who                              unit      where         handler
     {action::giup,      "giup",      "start help huongdan trogiup",   audience::anyone,                none,     anywhere,     handle_help},
     {action::dangky,    "dangky",    "",                              audience::registrar,             required, anywhere,     handle_register},
@@ -44,12 +44,13 @@ constexpr std::array<command_spec, 27> command_rows{{
     {action::id,        "id",        "",                              audience::anyone,                none,     anywhere,     handle_id,       true},
     {action::batdau,    "batdau",    "",                              audience::anyone,                none,     private_only, handle_claim},
     {action::ketnoi,    "ketnoi",    "",                              audience::leader,                optional, group_only,   handle_connect,  true},
+    {action::thongbao,  "thongbao",  "",                              audience::member,                required, anywhere,     handle_notifications},
 }};
 
 constexpr bool rows_in_action_order() {
   for (std::size_t i = 0; i < command_rows.size(); ++i)
     if (static_cast<std::size_t>(command_rows[i].id) != i || command_rows[i].name.empty() || command_rows[i].run == nullptr) return false;
-  return static_cast<std::size_t>(action::ketnoi) + 1 == command_rows.size();
+  return static_cast<std::size_t>(action::thongbao) + 1 == command_rows.size();
 }
 static_assert(rows_in_action_order(), "one row per action, in enum order, each with a name and a handler");
 

@@ -93,11 +93,13 @@ void handle_feedback(context& ctx, const std::string& args) {
     // Said in the group already: one message, the record and the thanks together.
     data["thanks"] = true;
     ctx.reply(svc.render.render("phananh_thong_bao", data));
+    data["thanks"] = false;
+    ctx.post(post_kind::phananh, svc.render.render("phananh_thong_bao", data), true);
     return;
   }
   ctx.reply(svc.render.render("phananh_xong", data));
   data["thanks"] = false;
-  ctx.post_group(svc.render.render("phananh_thong_bao", data));
+  ctx.post(post_kind::phananh, svc.render.render("phananh_thong_bao", data));
 }
 
 }  // namespace tannha::handlers

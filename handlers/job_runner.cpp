@@ -13,8 +13,12 @@
 #include "log/log.hpp"
 #include "storage/job_repository.hpp"
 #include "storage/outbox.hpp"
+#include "storage/post_choices.hpp"
 #include "storage/report_repository.hpp"
+#include "storage/request_repository.hpp"
+#include "storage/team_links.hpp"
 #include "storage/unit_repository.hpp"
+#include "handlers/unit_posts.hpp"
 
 namespace tannha::handlers {
 
@@ -105,9 +109,40 @@ bool is_visit_day(const domain::unit& u, domain::day d) {
 
 // --- the posts ---------------------------------------------------------------------------
 
-std::vector<std::string> build_brief(storage::report_repository& reports, storage::unit_repository& members_repo,
-                                     storage::outbox& outbox, const renderer& render, const domain::unit& u,
-                                     domain::instant now) {
+// Each linked team member's own visits among `visits` (sorted by time), rendered for them alone
+// (issue 13: a volunteer without the group still learns where they go). The same masking as the
+// group's list: no address, no phone.
+std::map<std::string, std::string> own_visits(storage::database& db, const renderer& render, const domain::unit& u,
+                                              const std::vector<const storage::open_request*>& visits,
+                                              domain::day visit_day, bool cutoff) {
+  std::map<std::string, json> items;
+  storage::request_repository requests(db);
+  storage::team_links links(db);
+  for (const auto* o : visits) {
+    auto r = requests.by_number(u.id, o->facts.number);
+    if (!r) continue;
+    auto ids = links.get(r->id);
+    if (!ids) continue;
+    for (const auto& id : *ids) {
+      auto& list = items[id];
+      if (list.is_null()) list = json::array();
+      list.push_back({{"time", visit_time_of(*o, u)}, {"number", o->facts.number}, {"procedure", o->procedure_name},
+                      {"citizen", o->citizen_name}, {"village", o->village}, {"team", o->team}});
+    }
+  }
+  std::map<std::string, std::string> out;
+  for (auto& [id, list] : items)
+    out[id] = render.render("lich_cua_ban", {{"visit_day", domain::format_weekday_date(visit_day)},
+                                             {"unit", u.name},
+                                             {"cutoff", cutoff},
+                                             {"count", list.size()},
+                                             {"items", list}});
+  return out;
+}
+
+std::vector<unit_post> build_brief(storage::database& db, storage::report_repository& reports,
+                                   storage::unit_repository& members_repo, storage::outbox& outbox,
+                                   const renderer& render, const domain::unit& u, domain::instant now) {
   auto open = reports.open_requests(u.id, u.utc_offset);
   auto today = today_of(u, now);
   json visits = json::array(), due = json::array();
@@ -136,7 +171,10 @@ std::vector<std::string> build_brief(storage::report_repository& reports, storag
       if (std::find(chats.begin(), chats.end(), row.chat_id) != chats.end()) ++undelivered;
   }
   if (visits.empty() && due.empty() && overdue.items.empty() && undelivered == 0) return {};
-  return {render.render("bantin_sang", {{"date", domain::format_weekday_date(today)},
+  unit_post post;
+  post.kind = post_kind::bantin;
+  post.own_visits = own_visits(db, render, u, todays, today, false);
+  post.text = render.render("bantin_sang", {{"date", domain::format_weekday_date(today)},
                                         {"undelivered", undelivered},
                                         {"has_undelivered", undelivered > 0},
                                         {"unit", u.name},
@@ -148,11 +186,12 @@ std::vector<std::string> build_brief(storage::report_repository& reports, storag
                                         {"has_due", !due.empty()},
                                         {"due", due},
                                         {"has_overdue", !overdue.items.empty()},
-                                        {"overdue", overdue.lines}})};
+                                        {"overdue", overdue.lines}});
+  return {std::move(post)};
 }
 
-std::vector<std::string> build_cutoff(storage::report_repository& reports, const renderer& render, const domain::unit& u,
-                                      domain::day visit_day) {
+std::vector<unit_post> build_cutoff(storage::database& db, storage::report_repository& reports, const renderer& render,
+                                    const domain::unit& u, domain::day visit_day) {
   auto open = reports.open_requests(u.id, u.utc_offset);
   auto cutoff = domain::to_instant(domain::cutoff_for(visit_day, u.schedule), u.utc_offset);
   auto next_day = domain::next_visit_day(visit_day, u.schedule, u.cal);
@@ -184,7 +223,13 @@ std::vector<std::string> build_cutoff(storage::report_repository& reports, const
   for (const auto* o : overflow)
     over.push_back({{"number", o->facts.number}, {"procedure", o->procedure_name}, {"citizen", o->citizen_name},
                     {"village", o->village}});
-  return {render.render("chotlich", {{"visit_day", domain::format_weekday_date(visit_day)},
+  std::vector<const storage::open_request*> scheduled;
+  for (const auto* o : on_day)
+    if (o->facts.state == domain::request_state::scheduled) scheduled.push_back(o);
+  unit_post post;
+  post.kind = post_kind::chotlich;
+  post.own_visits = own_visits(db, render, u, scheduled, visit_day, true);
+  post.text = render.render("chotlich", {{"visit_day", domain::format_weekday_date(visit_day)},
                                      {"unit", u.name},
                                      {"count", items.size()},
                                      {"capacity", u.schedule.capacity},
@@ -194,24 +239,33 @@ std::vector<std::string> build_cutoff(storage::report_repository& reports, const
                                      {"next_day", domain::format_weekday_date(next_day)},
                                      {"overflow", over},
                                      {"has_unscheduled", !unscheduled.empty()},
-                                     {"unscheduled", join(unscheduled, ", ")}})};
+                                     {"unscheduled", join(unscheduled, ", ")}});
+  return {std::move(post)};
 }
 
-std::vector<std::string> build_digest(storage::report_repository& reports, storage::unit_repository& members_repo,
-                                      const renderer& render, const domain::unit& u, domain::instant now) {
+std::vector<unit_post> build_digest(storage::report_repository& reports, storage::unit_repository& members_repo,
+                                    const renderer& render, const domain::unit& u, domain::instant now) {
   auto text = overdue_text(reports, members_repo, render, u, now, true);
   if (!text) return {};
-  return {*text};
+  unit_post post;
+  post.kind = post_kind::quahan;
+  post.text = std::move(*text);
+  // Escalated: the leaders receive it whatever they chose (the text names them).
+  post.escalated = compute_overdue(reports.open_requests(u.id, u.utc_offset), u, today_of(u, now)).escalated > 0;
+  return {std::move(post)};
 }
 
 // A report with no activity and no backlog has nothing to say.
-std::vector<std::string> build_report(storage::report_repository& reports, const renderer& render, const domain::unit& u,
-                                      const domain::period& p, domain::instant now) {
+std::vector<unit_post> build_report(storage::report_repository& reports, const renderer& render, const domain::unit& u,
+                                    const domain::period& p, domain::instant now) {
   auto f = reports.figures(u.id, p, u.utc_offset, now);
   bool quiet = f.registered == 0 && f.verified == 0 && f.scheduled == 0 && f.received == 0 && f.returned == 0 &&
                f.cancelled == 0 && f.refused == 0 && f.postponed == 0 && f.result_ready == 0 && f.open_at_end == 0;
   if (quiet) return {};
-  return {report_text(reports, render, u, p, now)};
+  unit_post post;
+  post.kind = post_kind::baocao;
+  post.text = report_text(reports, render, u, p, now);
+  return {std::move(post)};
 }
 
 std::string breakdown(const std::vector<storage::report_group>& groups) {
@@ -306,6 +360,7 @@ struct job_runner::impl {
   storage::unit_repository members;
   storage::draft_repository drafts;
   storage::outbox outbox;
+  storage::post_choices choices;
   int last_without_group = 0;  // logged when it changes, not at every tick
 
   impl(storage::database& d, std::vector<domain::unit> u, std::size_t max_text_units)
@@ -316,14 +371,15 @@ struct job_runner::impl {
         members(d),
         drafts(d),
         // Reports can be long: split under the platform's limit.
-        outbox(d, [max_text_units](std::string_view text) { return split_by_utf16(text, max_text_units); }) {}
+        outbox(d, [max_text_units](std::string_view text) { return split_by_utf16(text, max_text_units); }),
+        choices(d) {}
 
   // One due occurrence of a job: when it was due (local), its period key, how to build it.
   struct due_job {
     domain::local_time at;
     std::string job;
     std::string key;
-    std::function<std::vector<std::string>()> build;
+    std::function<std::vector<unit_post>()> build;
   };
 
   std::vector<due_job> due_for(const domain::unit& u, domain::instant now) {
@@ -334,14 +390,14 @@ struct job_runner::impl {
     const auto& t = u.posts;
     if ((u.cal.is_working_day(today) || is_visit_day(u, today)) && local >= at(t.brief_time))
       out.push_back({at(t.brief_time), job_names::brief, domain::iso_date(today),
-                     [this, &u, now] { return build_brief(reports, members, outbox, render, u, now); }});
+                     [this, &u, now] { return build_brief(db, reports, members, outbox, render, u, now); }});
     // Every visit day whose cut-off falls today and has passed.
     for (auto vd = domain::next_visit_day(today - days{1}, u.schedule, u.cal); vd <= today + days{21};
          vd = domain::next_visit_day(vd, u.schedule, u.cal)) {
       auto c = domain::cutoff_for(vd, u.schedule);
       if (domain::local_day(c) == today && local >= c)
         out.push_back({c, job_names::cutoff, domain::iso_date(vd),
-                       [this, &u, vd] { return build_cutoff(reports, render, u, vd); }});
+                       [this, &u, vd] { return build_cutoff(db, reports, render, u, vd); }});
     }
     if (u.cal.is_working_day(today) && local >= at(t.digest_time))
       out.push_back({at(t.digest_time), job_names::digest, domain::iso_date(today),
@@ -369,13 +425,26 @@ struct job_runner::impl {
     if (jobs.ran(j.job, u.id, j.key)) return;
     try {
       storage::write_transaction tx(db);
-      auto texts = j.build();
-      if (!jobs.record(j.job, u.id, j.key, now, static_cast<int>(texts.size()))) return;  // someone else ran it
-      for (const auto& text : texts) outbox.enqueue(u.chat_id, text, now);
+      auto posts = j.build();
+      if (!jobs.record(j.job, u.id, j.key, now, static_cast<int>(posts.size()))) return;  // someone else ran it
+      // Each post goes where the unit's posts go (its group, its members, or both).
+      std::vector<storage::member_record> people;
+      std::map<std::string, storage::post_choice_map> chosen;
+      if (!posts.empty() && domain::delivery_of(u) != domain::post_delivery::group) {
+        people = members.members(u.id);
+        chosen = choices.of_unit(u.id);
+      }
+      std::size_t messages = 0;
+      for (const auto& p : posts)
+        for (const auto& m : expand_post(u, p, people, chosen)) {
+          outbox.enqueue(m.chat_id, m.text, now, storage::outbox_priority::broadcast);
+          ++messages;
+        }
       tx.commit();
       ++stats.runs;
-      stats.posts += static_cast<int>(texts.size());
-      log::log_info("job_ran", {{"job", j.job}, {"unit", u.id}, {"period", j.key}, {"posts", texts.size()}});
+      stats.posts += static_cast<int>(posts.size());
+      log::log_info("job_ran",
+                    {{"job", j.job}, {"unit", u.id}, {"period", j.key}, {"posts", posts.size()}, {"messages", messages}});
     } catch (const SQLite::Exception& e) {
       if (storage::is_transient(e)) throw;
       log::log_error("job_failed", {{"job", j.job}, {"unit", u.id}, {"kind", "sqlite"}, {"code", e.getErrorCode()}});
@@ -396,7 +465,7 @@ job_run_stats job_runner::run_due_jobs(domain::instant now) {
   for (auto& u : impl_->units) {
     // The group is read at each run: a leader may have connected one (/ketnoi) since start.
     if (auto g = impl_->members.stored_group(u.id)) u.chat_id = *g;
-    if (u.chat_id.empty()) {
+    if (u.chat_id.empty() && domain::delivery_of(u) == domain::post_delivery::group) {
       // Nowhere to post: the unit's jobs wait (unrecorded) until it has a group.
       ++without_group;
       continue;

@@ -487,3 +487,38 @@ TEST_CASE("config: [server] metrics_token is empty by default, read from the fil
   CHECK(contains(error_of(minimal("", "[server]\nmetrics_token = \"two words\"\n")),
                  "test.toml:2: server.metrics_token: must be visible ASCII characters without spaces"));
 }
+
+TEST_CASE("config: posts is group, members or both; unset it follows whether the unit has a group") {
+  scoped_env t("TANNHA_TOKEN", nullptr), s("TANNHA_WEBHOOK_SECRET", nullptr);
+  auto with_group = bot::parse_config(minimal(), "t.toml");
+  REQUIRE(with_group.has_value());
+  CHECK_FALSE(with_group->units[0].delivery.has_value());
+  CHECK(domain::delivery_of(with_group->units[0]) == domain::post_delivery::group);
+
+  std::string no_group = minimal();
+  no_group.replace(no_group.find("chat_id = \"g1\"\n"), 15, "");
+  auto members = bot::parse_config(no_group, "t.toml");
+  REQUIRE_MESSAGE(members.has_value(), (members.has_value() ? "" : members.error().message));
+  CHECK(members->units[0].chat_id.empty());
+  CHECK(domain::delivery_of(members->units[0]) == domain::post_delivery::members);
+
+  const std::pair<const char*, domain::post_delivery> values[] = {{"group", domain::post_delivery::group},
+                                                                  {"members", domain::post_delivery::members},
+                                                                  {"both", domain::post_delivery::both}};
+  for (const auto& [text, mode] : values) {
+    auto c = bot::parse_config(minimal("posts = \"" + std::string(text) + "\"\n"), "t.toml");
+    REQUIRE(c.has_value());
+    CHECK(c->units[0].delivery == mode);
+    CHECK(domain::delivery_of(c->units[0]) == mode);
+  }
+  // Written, it wins over the default: a unit with a group may post to its members only.
+  auto explicit_members = bot::parse_config(minimal("posts = \"members\"\n"), "t.toml");
+  REQUIRE(explicit_members.has_value());
+  CHECK(domain::delivery_of(explicit_members->units[0]) == domain::post_delivery::members);
+}
+
+TEST_CASE("config: any other posts value is rejected naming the key and its line") {
+  const auto msg = error_of(minimal("posts = \"everyone\"\n"));
+  CHECK(contains(msg, "test.toml:11: units[0].posts: must be \"group\", \"members\" or \"both\" (got \"everyone\")"));
+  CHECK(contains(error_of(minimal("posts = 3\n")), "test.toml:11: units[0].posts"));
+}
