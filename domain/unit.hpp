@@ -32,6 +32,7 @@ struct post_times {
   std::chrono::weekday weekly_report_day{std::chrono::Monday};
   std::chrono::minutes weekly_report_time{8 * 60};  ///< the last complete week
   std::chrono::minutes monthly_report_time{8 * 60}; ///< on the 1st: the previous month
+  std::chrono::minutes team_reminder_time{16 * 60}; ///< the day before a visit: team and village heads
 };
 
 /// One commune/ward as configured: its group chat, first leaders, villages and settings.
