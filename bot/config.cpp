@@ -338,7 +338,7 @@ std::vector<domain::procedure> read_catalog(diagnostics& d, const toml::table& r
   for (std::size_t i = 0; i < arr->size(); ++i) {
     const auto& t = *arr->get(i)->as_table();
     const std::string p = index_path("procedure", i);
-    check_keys(d, t, p, {"code", "name", "field", "processing_days", "aliases"});
+    check_keys(d, t, p, {"code", "name", "field", "processing_days", "aliases", "papers"});
     domain::procedure proc;
     bool ok = true;
     if (auto v = get_string(d, t, "code", p, true)) {
@@ -360,6 +360,8 @@ std::vector<domain::procedure> read_catalog(diagnostics& d, const toml::table& r
     }
     std::vector<std::pair<std::string, const toml::node*>> aliases;
     if (auto v = read_string_list(d, t, "aliases", p, false, false)) aliases = std::move(*v);
+    if (auto v = read_string_list(d, t, "papers", p, false, false))
+      for (auto& [paper, node] : *v) proc.papers.push_back(std::move(paper));
     if (!ok) continue;
 
     const std::string folded_code = handlers::fold(proc.code);
@@ -613,7 +615,7 @@ void read_units(diagnostics& d, const toml::table& root, std::vector<domain::uni
                          "cutoff_time", "capacity", "utc_offset", "holidays", "makeup_days",
                          "unscheduled_working_days", "result_unreturned_days", "escalation_grace_days",
                          "visit_unrecorded_days", "brief_time", "digest_time", "weekly_report",
-                         "monthly_report_time",
+                         "monthly_report_time", "team_reminder_time",
                          "posts"});
     domain::unit u;
     unit_extra extra;
@@ -702,6 +704,7 @@ void read_units(diagnostics& d, const toml::table& root, std::vector<domain::uni
     read_time(d, t, "brief_time", p, u.posts.brief_time);
     read_time(d, t, "digest_time", p, u.posts.digest_time);
     read_time(d, t, "monthly_report_time", p, u.posts.monthly_report_time);
+    read_time(d, t, "team_reminder_time", p, u.posts.team_reminder_time);
     if (auto v = get_string(d, t, "weekly_report", p, false)) {
       // "Thứ Hai 08:00": a weekday, then the time after the last space.
       std::string text = handlers::trim(*v);

@@ -33,6 +33,7 @@ struct post_times {
   std::chrono::weekday weekly_report_day{std::chrono::Monday};
   std::chrono::minutes weekly_report_time{8 * 60};  ///< the last complete week
   std::chrono::minutes monthly_report_time{8 * 60}; ///< on the 1st: the previous month
+  std::chrono::minutes team_reminder_time{16 * 60}; ///< the day before a visit: team and village heads
 };
 
 /// Where a unit's posts go (issue 13): into its group, privately to each member who should see

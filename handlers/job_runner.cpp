@@ -6,11 +6,13 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "domain/visit_slot.hpp"
 #include "handlers/text.hpp"
 #include "log/log.hpp"
+#include "storage/citizen_repository.hpp"
 #include "storage/job_repository.hpp"
 #include "storage/outbox.hpp"
 #include "storage/post_choices.hpp"
@@ -255,6 +257,98 @@ std::vector<unit_post> build_digest(storage::report_repository& reports, storage
   return {std::move(post)};
 }
 
+// A message for one person's private chat (platform user id = its chat id).
+struct private_post {
+  std::string chat;
+  std::string text;
+};
+
+// Where the team goes: "xóm 3, cạnh nhà văn hoá, thôn Đông Hải".
+std::string reminder_address(const storage::citizen_record& c) {
+  std::string village = c.village.empty() ? std::string() : "thôn " + c.village;
+  if (c.address.empty()) return village;
+  return village.empty() ? c.address : c.address + ", " + village;
+}
+
+// The reminders the day before a visit day (issue 13 item 5), all private: each linked team
+// member gets their visits in full (address, phone, papers, notes: they go to the door); each
+// village head gets who of their village is visited, to tell them to be home with the papers.
+// A team written as names only (an outside person, or before members were linked) reaches
+// nobody. Nothing scheduled that day: nothing sent.
+std::vector<private_post> build_reminders(storage::report_repository& reports, storage::request_repository& requests,
+                                          storage::citizen_repository& citizens, storage::team_links& teams,
+                                          storage::unit_repository& members_repo, const renderer& render,
+                                          const domain::unit& u, const std::vector<domain::procedure>& catalog,
+                                          domain::day visit_day) {
+  std::vector<storage::open_request> visits;
+  for (auto& o : reports.open_requests(u.id, u.utc_offset))
+    if (o.facts.state == domain::request_state::scheduled && o.facts.visit_day == visit_day) visits.push_back(std::move(o));
+  if (visits.empty()) return {};
+  std::stable_sort(visits.begin(), visits.end(), [&](const auto& a, const auto& b) {
+    return visit_time_of(a, u) < visit_time_of(b, u);
+  });
+  const auto members = members_repo.members(u.id);
+  const auto is_member = [&](const std::string& id) {
+    return std::any_of(members.begin(), members.end(), [&](const auto& m) { return m.user_id == id; });
+  };
+  std::vector<std::string> team_order;  // first seen first, so the messages come in a stable order
+  std::map<std::string, json> team_items;
+  std::map<std::string, json> village_items;  // folded village -> its citizens visited
+  for (const auto& o : visits) {
+    auto r = requests.by_number(u.id, o.facts.number);
+    if (!r) continue;
+    auto c = citizens.get(r->citizen_id);
+    if (!c) continue;
+    std::vector<std::string> papers;
+    for (const auto& p : catalog)
+      if (p.code == o.procedure_code) papers = p.papers;
+    std::vector<std::string> notes;
+    if (!c->notes.empty()) notes.push_back(c->notes);
+    if (!r->notes.empty()) notes.push_back(r->notes);
+    const json item = {{"time", visit_time_of(o, u)},
+                       {"number", o.facts.number},
+                       {"procedure", o.procedure_name},
+                       {"citizen", c->full_name},
+                       {"birth_year", c->birth_year ? std::to_string(*c->birth_year) : std::string()},
+                       {"address", reminder_address(*c)},
+                       {"phone", c->phone},
+                       {"papers", join(papers, "; ")},
+                       {"notes", join(notes, "; ")},
+                       {"team", o.team}};
+    if (auto linked = teams.get(r->id)) {
+      for (const auto& id : *linked) {
+        if (!is_member(id)) continue;  // left the unit since: no personal data for them
+        if (!team_items.contains(id)) {
+          team_order.push_back(id);
+          team_items[id] = json::array();
+        }
+        team_items[id].push_back(item);
+      }
+    }
+    auto& v = village_items[fold(c->village)];
+    if (v.is_null()) v = json::array();
+    v.push_back(item);
+  }
+  std::vector<private_post> out;
+  const auto day_text = domain::format_weekday_date(visit_day);
+  for (const auto& id : team_order)
+    out.push_back({id, render.render("nhaclich_doan", {{"unit", u.name},
+                                                       {"visit_day", day_text},
+                                                       {"count", team_items[id].size()},
+                                                       {"visits", team_items[id]}})});
+  for (const auto& m : members) {
+    if (m.role != domain::role::truongthon || m.village.empty()) continue;
+    auto it = village_items.find(fold(m.village));
+    if (it == village_items.end()) continue;
+    out.push_back({m.user_id, render.render("nhaclich_truongthon", {{"unit", u.name},
+                                                                    {"visit_day", day_text},
+                                                                    {"village", m.village},
+                                                                    {"count", it->second.size()},
+                                                                    {"visits", it->second}})});
+  }
+  return out;
+}
+
 // A report with no activity and no backlog has nothing to say.
 std::vector<unit_post> build_report(storage::report_repository& reports, const renderer& render, const domain::unit& u,
                                     const domain::period& p, domain::instant now) {
@@ -359,20 +453,29 @@ struct job_runner::impl {
   storage::report_repository reports;
   storage::unit_repository members;
   storage::draft_repository drafts;
+  storage::request_repository requests;
+  storage::citizen_repository citizens;
+  storage::team_links teams;
   storage::outbox outbox;
   storage::post_choices choices;
+  std::vector<domain::procedure> catalog;
   int last_without_group = 0;  // logged when it changes, not at every tick
 
-  impl(storage::database& d, std::vector<domain::unit> u, std::size_t max_text_units)
+  impl(storage::database& d, std::vector<domain::unit> u, std::size_t max_text_units,
+       std::vector<domain::procedure> procedures)
       : db(d),
         units(std::move(u)),
         jobs(d),
         reports(d),
         members(d),
         drafts(d),
+        requests(d),
+        citizens(d),
+        teams(d),
         // Reports can be long: split under the platform's limit.
         outbox(d, [max_text_units](std::string_view text) { return split_by_utf16(text, max_text_units); }),
-        choices(d) {}
+        choices(d),
+        catalog(std::move(procedures)) {}
 
   // One due occurrence of a job: when it was due (local), its period key, how to build it.
   struct due_job {
@@ -380,6 +483,8 @@ struct job_runner::impl {
     std::string job;
     std::string key;
     std::function<std::vector<unit_post>()> build;
+    /// Messages to members' private chats instead (they need no group).
+    std::function<std::vector<private_post>()> build_private{};
   };
 
   std::vector<due_job> due_for(const domain::unit& u, domain::instant now) {
@@ -417,6 +522,17 @@ struct job_runner::impl {
            t.weekly_report_time);
     report(job_names::monthly, domain::period_kind::month,
            domain::period_containing(today, domain::period_kind::month).first, t.monthly_report_time);
+    // The reminders the day before: every day, for tomorrow's scheduled visits, so that a visit
+    // set on a day outside the calendar's visit days (or moved by a holiday) is announced too;
+    // a day with nothing scheduled sends nothing.
+    if (local >= at(t.team_reminder_time)) {
+      const auto visit_day = today + days{1};
+      out.push_back({at(t.team_reminder_time), job_names::reminder, domain::iso_date(visit_day), {},
+                     [this, &u, visit_day] {
+                       return build_reminders(reports, requests, citizens, teams, members, render, u, catalog,
+                                              visit_day);
+                     }});
+    }
     std::stable_sort(out.begin(), out.end(), [](const due_job& a, const due_job& b) { return a.at < b.at; });
     return out;
   }
@@ -425,8 +541,10 @@ struct job_runner::impl {
     if (jobs.ran(j.job, u.id, j.key)) return;
     try {
       storage::write_transaction tx(db);
-      auto posts = j.build();
-      if (!jobs.record(j.job, u.id, j.key, now, static_cast<int>(posts.size()))) return;  // someone else ran it
+      auto posts = j.build ? j.build() : std::vector<unit_post>{};
+      auto privates = j.build_private ? j.build_private() : std::vector<private_post>{};
+      const auto count = posts.size() + privates.size();
+      if (!jobs.record(j.job, u.id, j.key, now, static_cast<int>(count))) return;  // someone else ran it
       // Each post goes where the unit's posts go (its group, its members, or both).
       std::vector<storage::member_record> people;
       std::map<std::string, storage::post_choice_map> chosen;
@@ -440,11 +558,15 @@ struct job_runner::impl {
           outbox.enqueue(m.chat_id, m.text, now, storage::outbox_priority::broadcast);
           ++messages;
         }
+      for (const auto& p : privates) {
+        outbox.enqueue(p.chat, p.text, now, storage::outbox_priority::broadcast);
+        ++messages;
+      }
       tx.commit();
       ++stats.runs;
-      stats.posts += static_cast<int>(posts.size());
+      stats.posts += static_cast<int>(count);
       log::log_info("job_ran",
-                    {{"job", j.job}, {"unit", u.id}, {"period", j.key}, {"posts", posts.size()}, {"messages", messages}});
+                    {{"job", j.job}, {"unit", u.id}, {"period", j.key}, {"posts", count}, {"messages", messages}});
     } catch (const SQLite::Exception& e) {
       if (storage::is_transient(e)) throw;
       log::log_error("job_failed", {{"job", j.job}, {"unit", u.id}, {"kind", "sqlite"}, {"code", e.getErrorCode()}});
@@ -455,7 +577,7 @@ struct job_runner::impl {
 };
 
 job_runner::job_runner(storage::database& db, std::vector<domain::unit> units, job_runner_options options)
-    : impl_(std::make_unique<impl>(db, std::move(units), options.max_text_units)) {}
+    : impl_(std::make_unique<impl>(db, std::move(units), options.max_text_units, std::move(options.procedures))) {}
 
 job_runner::~job_runner() = default;
 
@@ -465,12 +587,12 @@ job_run_stats job_runner::run_due_jobs(domain::instant now) {
   for (auto& u : impl_->units) {
     // The group is read at each run: a leader may have connected one (/ketnoi) since start.
     if (auto g = impl_->members.stored_group(u.id)) u.chat_id = *g;
-    if (u.chat_id.empty() && domain::delivery_of(u) == domain::post_delivery::group) {
-      // Nowhere to post: the unit's jobs wait (unrecorded) until it has a group.
-      ++without_group;
-      continue;
-    }
-    for (const auto& j : impl_->due_for(u, now)) impl_->run_one(u, j, now, stats);
+    // A unit that posts to a group it does not have yet: its group jobs wait (unrecorded) until
+    // it has one; the private ones (reminders) run.
+    const bool no_group = u.chat_id.empty() && domain::delivery_of(u) == domain::post_delivery::group;
+    if (no_group) ++without_group;
+    for (const auto& j : impl_->due_for(u, now))
+      if (!no_group || !j.build) impl_->run_one(u, j, now, stats);
   }
   stats.units_without_group = without_group;
   if (without_group != impl_->last_without_group) {

@@ -206,6 +206,19 @@ TEST_CASE("config: a malformed time is rejected") {
   CHECK(ok->units[0].schedule.cutoff_time == minutes{16 * 60 + 45});
 }
 
+TEST_CASE("config: team_reminder_time defaults to 16:00, is read per unit, and a bad one names its line") {
+  scoped_env t("TANNHA_TOKEN", nullptr), s("TANNHA_WEBHOOK_SECRET", nullptr);
+  auto dflt = bot::parse_config(minimal(), "t.toml");
+  REQUIRE_MESSAGE(dflt.has_value(), (dflt.has_value() ? "" : dflt.error().message));
+  CHECK(dflt->units[0].posts.team_reminder_time == minutes{16 * 60});
+  auto set = bot::parse_config(minimal("team_reminder_time = \"17:30\"\n"), "t.toml");
+  REQUIRE_MESSAGE(set.has_value(), (set.has_value() ? "" : set.error().message));
+  CHECK(set->units[0].posts.team_reminder_time == minutes{17 * 60 + 30});
+  CHECK(contains(error_of(minimal("team_reminder_time = \"4pm\"\n")),
+                 "test.toml:11: units[0].team_reminder_time: must be a time \"HH:MM\""));
+  CHECK(contains(error_of(minimal("team_reminder_time = 16\n")), "test.toml:11: units[0].team_reminder_time"));
+}
+
 TEST_CASE("config: a duplicate chat_id is rejected on the second unit") {
   const std::string second =
       "\n[[units]]\n"         // 11, 12
@@ -423,6 +436,28 @@ TEST_CASE("catalog: the shipped catalog covers the commune-level procedure famil
     return f;
   }();
   CHECK(fields == std::set<std::string>{"Chứng thực", "Hộ tịch", "Bảo trợ xã hội", "Người có công", "Bảo hiểm y tế"});
+}
+
+TEST_CASE("catalog: every shipped procedure lists the papers the citizen must have ready") {
+  for (const auto& p : bot::shipped_procedures()) {
+    CAPTURE(p.code);
+    CHECK(p.papers.size() >= 2);
+    for (const auto& paper : p.papers) CHECK_FALSE(paper.empty());
+  }
+  const auto procs = bot::shipped_procedures();
+  auto birth = std::find_if(procs.begin(), procs.end(), [](const auto& p) { return p.code == "HT-01"; });
+  REQUIRE(birth != procs.end());
+  CHECK(std::find(birth->papers.begin(), birth->papers.end(), "Tờ khai đăng ký khai sinh") != birth->papers.end());
+  auto user = bot::parse_catalog("[[procedure]]\ncode = \"A-1\"\nname = \"Một\"\nfield = \"F\"\nprocessing_days = 1\n"
+                                 "papers = [\"CCCD\", \"Tờ khai\"]\n",
+                                 "cat.toml");
+  REQUIRE(user.has_value());
+  CHECK(user->front().papers == std::vector<std::string>{"CCCD", "Tờ khai"});
+  auto bad = bot::parse_catalog("[[procedure]]\ncode = \"A-1\"\nname = \"Một\"\nfield = \"F\"\nprocessing_days = 1\n"
+                                "papers = \"CCCD\"\n",
+                                "cat.toml");
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(contains(bad.error().message, "cat.toml:6: procedure[0].papers: must be a list"));
 }
 
 TEST_CASE("catalog: the registration fixture's procedure is CT-01, due the next working day") {

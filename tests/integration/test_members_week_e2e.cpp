@@ -1,9 +1,10 @@
 // A unit with no bot in its group (issue 13), a whole week over the real server, a fake Zalo API
 // and one SQLite file: invitations and joining privately, a village head registering privately,
 // staff scheduling a team of two linked members and one outside name, the cut-off list, the
-// visit-day brief, the overdue digest (staff, then the leader once escalated) and the weekly
-// report — each message checked by recipient, and nothing sent to any group. The process clock
-// (--clock) moves between days by restarting the server on the same database.
+// visit-day brief, the reminders the day before (h/reminders, merged), the overdue digest (staff,
+// then the leader once escalated) and the weekly report — each message checked by recipient,
+// and nothing sent to any group. The process clock (--clock) moves between days by restarting
+// the server on the same database.
 #include <doctest/doctest.h>
 
 #include <SQLiteCpp/Database.h>
@@ -235,6 +236,19 @@ TEST_CASE("e2e members mode: a week of a unit without the bot in its group, ever
     for (const auto& t : m[lead])
       if (!has(t, "Bản tin sáng")) lead_digest = true;
     CHECK_FALSE(lead_digest);
+    // 16:00 the day before the visit: the reminders, privately, the full address only there.
+    for (const auto& vol : {hoa, nam}) {
+      CAPTURE(vol);
+      auto reminder = only(m, vol);
+      CHECK(has(reminder, "Nhắc lịch: ngày mai Thứ Bảy 28/11"));
+      CHECK(has(reminder, "xóm 3, cạnh nhà văn hoá"));
+      CHECK(has(reminder, "0912345678"));
+    }
+    CHECK(got(m, head, "Nguyễn Văn Tư"));
+    CHECK(got(m, head, "Nhờ trưởng thôn báo"));
+    CHECK_FALSE(got(m, head, "Trịnh Thị Thu"));  // #2 is not scheduled
+    // The leader and staff get no copy of the full address.
+    for (const auto& who : {lead, staff}) CHECK_FALSE(got(m, who, "xóm 3"));
   }
   {
     // Saturday 28/11, 07:05: the visit-day brief; each volunteer their own visit.
