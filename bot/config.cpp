@@ -345,7 +345,7 @@ std::vector<domain::procedure> read_catalog(diagnostics& d, const toml::table& r
   for (std::size_t i = 0; i < arr->size(); ++i) {
     const auto& t = *arr->get(i)->as_table();
     const std::string p = index_path("procedure", i);
-    check_keys(d, t, p, {"code", "name", "field", "processing_days", "aliases"});
+    check_keys(d, t, p, {"code", "name", "field", "processing_days", "aliases", "papers"});
     domain::procedure proc;
     bool ok = true;
     if (auto v = get_string(d, t, "code", p, true)) {
@@ -367,6 +367,8 @@ std::vector<domain::procedure> read_catalog(diagnostics& d, const toml::table& r
     }
     std::vector<std::pair<std::string, const toml::node*>> aliases;
     if (auto v = read_string_list(d, t, "aliases", p, false, false)) aliases = std::move(*v);
+    if (auto v = read_string_list(d, t, "papers", p, false, false))
+      for (auto& [paper, node] : *v) proc.papers.push_back(std::move(paper));
     if (!ok) continue;
 
     const std::string folded_code = handlers::fold(proc.code);
@@ -627,7 +629,8 @@ void read_units(diagnostics& d, const toml::table& root, std::vector<domain::uni
                          "cutoff_time", "capacity", "utc_offset", "holidays", "makeup_days",
                          "unscheduled_working_days", "result_unreturned_days", "escalation_grace_days",
                          "visit_unrecorded_days", "brief_time", "digest_time", "weekly_report",
-                         "monthly_report_time", "public_list"});
+                         "monthly_report_time", "public_list", "team_reminder_time",
+                         "posts"});
     domain::unit u;
     unit_extra extra;
     if (auto v = get_string(d, t, "id", p, true)) {
@@ -725,6 +728,7 @@ void read_units(diagnostics& d, const toml::table& root, std::vector<domain::uni
     read_time(d, t, "brief_time", p, u.posts.brief_time);
     read_time(d, t, "digest_time", p, u.posts.digest_time);
     read_time(d, t, "monthly_report_time", p, u.posts.monthly_report_time);
+    read_time(d, t, "team_reminder_time", p, u.posts.team_reminder_time);
     if (auto v = get_string(d, t, "weekly_report", p, false)) {
       // "Thứ Hai 08:00": a weekday, then the time after the last space.
       std::string text = handlers::trim(*v);
@@ -738,6 +742,14 @@ void read_units(diagnostics& d, const toml::table& root, std::vector<domain::uni
         d.add(t.get("weekly_report")->source(), join_path(p, "weekly_report"),
               "must be a weekday and a time such as \"Thứ Hai 08:00\" (got \"" + *v + "\")");
       }
+    }
+    // Where the posts go (issue 13): unset, the group when there is one, else the members.
+    if (auto v = get_string(d, t, "posts", p, false)) {
+      const auto w = handlers::fold(handlers::trim(*v));
+      if (w == "group") u.delivery = domain::post_delivery::group;
+      else if (w == "members") u.delivery = domain::post_delivery::members;
+      else if (w == "both") u.delivery = domain::post_delivery::both;
+      else d.add(t.get("posts")->source(), join_path(p, "posts"), "must be \"group\", \"members\" or \"both\" (got \"" + *v + "\")");
     }
     units.push_back(std::move(u));
     extras.push_back(std::move(extra));

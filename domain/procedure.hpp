@@ -11,6 +11,8 @@ struct procedure {
   std::string field;            ///< "Chứng thực", "Hộ tịch", …
   int processing_days = 0;      ///< legal processing time in working days (0: same day)
   std::vector<std::string> aliases;
+  /// What the citizen must have ready for the visit ("CCCD", "Tờ khai …"), in display form.
+  std::vector<std::string> papers{};
 };
 
 /// Citizen categories (docs/DESIGN.md §1), in display form.

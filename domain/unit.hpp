@@ -51,7 +51,12 @@ struct post_times {
   std::chrono::weekday weekly_report_day{std::chrono::Monday};
   std::chrono::minutes weekly_report_time{8 * 60};  ///< the last complete week
   std::chrono::minutes monthly_report_time{8 * 60}; ///< on the 1st: the previous month
+  std::chrono::minutes team_reminder_time{16 * 60}; ///< the day before a visit: team and village heads
 };
+
+/// Where a unit's posts go (issue 13): into its group, privately to each member who should see
+/// them, or both.
+enum class post_delivery { group, members, both };
 
 /// One commune/ward as configured: its group chat, first leaders, villages and settings.
 struct unit {
@@ -63,9 +68,17 @@ struct unit {
   visit_schedule schedule;
   overdue_rules overdue;
   post_times posts;
+  /// `posts` as configured; unset: the group when the unit has one, else the members.
+  std::optional<post_delivery> delivery;
   std::chrono::minutes utc_offset{7 * 60};
   calendar cal;
   bool public_list = true;  ///< publishes its list of people served (GET /cong-khai/<id>, issue 17)
 };
+
+/// How a unit's posts go now: as configured, or by whether it has a group (config or /ketnoi).
+inline post_delivery delivery_of(const unit& u) {
+  if (u.delivery) return *u.delivery;
+  return u.chat_id.empty() ? post_delivery::members : post_delivery::group;
+}
 
 }  // namespace tannha::domain

@@ -15,7 +15,7 @@ using domain::audience;
 using enum unit_need;
 using enum chat_place;
 
-constexpr std::array<command_spec, 28> command_rows{{
+constexpr std::array<command_spec, 29> command_rows{{
     // id               name         aliases                          who                              unit      where         handler
     {action::giup,      "giup",      "start help huongdan trogiup",   audience::anyone,                none,     anywhere,     handle_help},
     {action::dangky,    "dangky",    "",                              audience::registrar,             required, anywhere,     handle_register},
@@ -45,12 +45,13 @@ constexpr std::array<command_spec, 28> command_rows{{
     {action::batdau,    "batdau",    "",                              audience::anyone,                none,     private_only, handle_claim},
     {action::ketnoi,    "ketnoi",    "",                              audience::leader,                optional, group_only,   handle_connect,  true},
     {action::web,       "web",       "trangweb",                      audience::member,                required, private_only, handle_web},
+    {action::thongbao,  "thongbao",  "",                              audience::member,                required, anywhere,     handle_notifications},
 }};
 
 constexpr bool rows_in_action_order() {
   for (std::size_t i = 0; i < command_rows.size(); ++i)
     if (static_cast<std::size_t>(command_rows[i].id) != i || command_rows[i].name.empty() || command_rows[i].run == nullptr) return false;
-  return static_cast<std::size_t>(action::web) + 1 == command_rows.size();
+  return static_cast<std::size_t>(action::thongbao) + 1 == command_rows.size();
 }
 static_assert(rows_in_action_order(), "one row per action, in enum order, each with a name and a handler");
 

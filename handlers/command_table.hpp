@@ -14,7 +14,7 @@ struct context;
 enum class action {
   giup, dangky, xacminh, tuchoi, xeplich, phancong, tiepnhan, bosung, cokq, datra, danhgia,
   hoan, huy, hoso, lich, quahan, tim, baocao, phananh, moi, thamgia, thanhvien, vaitro, thutuc,
-  id, batdau, ketnoi, web,
+  id, batdau, ketnoi, web, thongbao,
 };
 
 /// Whether a command works on a unit, and what the dispatcher does when it cannot tell which.

@@ -80,6 +80,9 @@ void handle_claim(context& ctx, const std::string& args);
 /// /ketnoi (in a group, leaders): this group becomes the unit's group
 void handle_connect(context& ctx, const std::string& args);
 
+/// /thongbao [tat | bat loại tin]: the kinds of posts the member receives privately
+void handle_notifications(context& ctx, const std::string& args);
+
 /// Replies that the sender may not run the command, naming who may.
 void refuse(context& ctx, action a);
 /// Display name of a member or user id for posts ("Lê Thị Hoa"), falling back to a role label.

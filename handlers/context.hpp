@@ -10,12 +10,14 @@
 #include "handlers/catalog.hpp"
 #include "handlers/incoming_message.hpp"
 #include "handlers/renderer.hpp"
+#include "handlers/unit_posts.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/citizen_repository.hpp"
 #include "storage/database.hpp"
 #include "storage/draft_repository.hpp"
 #include "storage/feedback_repository.hpp"
 #include "storage/invite_repository.hpp"
+#include "storage/post_choices.hpp"
 #include "storage/records.hpp"
 #include "storage/report_repository.hpp"
 #include "storage/request_repository.hpp"
@@ -44,6 +46,8 @@ struct services {
   std::string web_url;
   /// A new random token for a /web link (given by bot/); unset: /web is turned off.
   std::function<std::string()> new_token;
+  /// What each member chose to receive privately (/thongbao).
+  storage::post_choices choices;
 
   /// The configured unit with this id or group chat, if any.
   const domain::unit* unit_by_id(const std::string& id) const;
@@ -70,10 +74,9 @@ struct context {
 
   /// Queues a reply in the chat the message came from.
   void reply(std::string text) { out.push_back({msg.chat_id, std::move(text)}); }
-  /// Queues a post in the unit's group (dropped by the dispatcher when the unit has none).
-  void post_group(std::string text) {
-    if (unit) out.push_back({unit->chat_id, std::move(text)});
-  }
+  /// Queues a post of the unit: in its group and/or privately to the members who should see it
+  /// (handlers/unit_posts.hpp, by the unit's `posts`). The sender gets no copy: they were answered.
+  void post(post_kind kind, std::string text, bool group_has_it = false);
   /// Queues a private message to a user (private chat id equals the user id on both platforms).
   void tell_user(const std::string& user_id, std::string text) { out.push_back({user_id, std::move(text)}); }
   /// Renders a template and replies with it.

@@ -61,7 +61,7 @@ struct dispatcher::impl {
         svc{d, storage::unit_repository(d), storage::citizen_repository(d), storage::request_repository(d),
             storage::draft_repository(d), storage::audit_log(d), render, procedures, units, options.draft_ttl_minutes,
             storage::feedback_repository(d), storage::invite_repository(d), storage::report_repository(d),
-            options.code_hash, options.web_url, options.web_token},
+            options.code_hash, options.web_url, options.web_token, storage::post_choices(d)},
         outbox(d, [n = options.max_text_units](std::string_view text) { return split_by_utf16(text, n); }),
         updates(d),
         hints(d) {
@@ -111,7 +111,36 @@ void remember_name(context& ctx) {
   ctx.member->display_name = ctx.msg.user_name;
 }
 
+// A unit that posts to its members only keeps its group quiet: an answer to a command typed in
+// that group (a mention) goes to the sender privately. Group answers are already masked.
+void answer_sender_not_group(context& ctx) {
+  if (!ctx.msg.is_group || !ctx.unit || ctx.unit->chat_id != ctx.msg.chat_id) return;
+  if (domain::delivery_of(*ctx.unit) != domain::post_delivery::members) return;
+  for (auto& o : ctx.out)
+    if (o.chat_id == ctx.msg.chat_id) o.chat_id = ctx.msg.user_id;
+}
+
 }  // namespace
+
+void context::post(post_kind kind, std::string text, bool group_has_it) {
+  if (!unit) return;
+  unit_post p;
+  p.kind = kind;
+  p.text = std::move(text);
+  p.except_user = msg.user_id;
+  p.group_has_it = group_has_it;
+  const auto mode = domain::delivery_of(*unit);
+  std::vector<storage::member_record> members;
+  std::map<std::string, storage::post_choice_map> chosen;
+  if (mode != domain::post_delivery::group) {
+    members = svc.units_repo.members(unit->id);
+    chosen = svc.choices.of_unit(unit->id);
+  } else if (unit->chat_id.empty()) {
+    out.push_back({"", p.text, true});  // nowhere to go: counted by the dispatcher
+    return;
+  }
+  for (auto& o : expand_post(*unit, p, members, chosen)) out.push_back(std::move(o));
+}
 
 dispatch_outcome dispatcher::handle(const incoming_message& msg, domain::instant now) {
   const incoming_message* one[] = {&msg};
@@ -128,6 +157,7 @@ dispatch_outcome dispatcher::impl::handle_one(const incoming_message& msg, domai
     context ctx{svc, msg, now, nullptr, std::nullopt, {}, std::nullopt};
     update_commands.clear();
     auto outcome = route(ctx);
+    answer_sender_not_group(ctx);
     int nowhere = 0;
     for (const auto& o : ctx.out) {
       // A post for a unit that has no group yet has nowhere to go.
@@ -135,7 +165,8 @@ dispatch_outcome dispatcher::impl::handle_one(const incoming_message& msg, domai
         ++nowhere;
         continue;
       }
-      outbox.enqueue(o.chat_id, o.text, now);
+      outbox.enqueue(o.chat_id, o.text, now,
+                     o.broadcast ? storage::outbox_priority::broadcast : storage::outbox_priority::reply);
     }
     sp.release();
     batch_commands.insert(batch_commands.end(), update_commands.begin(), update_commands.end());

@@ -96,12 +96,14 @@ void handle_feedback(context& ctx, const std::string& args) {
     data["thanks"] = true;
     data["text"] = group_text(svc.render, f.text);
     ctx.reply(svc.render.render("phananh_thong_bao", data));
+    data["thanks"] = false;
+    ctx.post(post_kind::phananh, svc.render.render("phananh_thong_bao", data), true);
     return;
   }
   ctx.reply(svc.render.render("phananh_xong", data));
   data["thanks"] = false;
   data["text"] = group_text(svc.render, f.text);
-  ctx.post_group(svc.render.render("phananh_thong_bao", data));
+  ctx.post(post_kind::phananh, svc.render.render("phananh_thong_bao", data));
   if (health_words().mentions(fold(f.text))) {
     // The group saw only that there is one: the leaders read it whole, privately.
     data["text"] = f.text;

@@ -28,6 +28,8 @@ struct incoming_message {
 struct outgoing_message {
   std::string chat_id;
   std::string text;
+  /// A unit's post or a member's copy of it: queued behind replies (storage::outbox_priority).
+  bool broadcast = false;
 };
 
 }  // namespace tannha::handlers

@@ -6,16 +6,22 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "domain/visit_slot.hpp"
 #include "domain/masking.hpp"
 #include "handlers/text.hpp"
 #include "log/log.hpp"
+#include "storage/citizen_repository.hpp"
 #include "storage/job_repository.hpp"
 #include "storage/outbox.hpp"
+#include "storage/post_choices.hpp"
 #include "storage/report_repository.hpp"
+#include "storage/request_repository.hpp"
+#include "storage/team_links.hpp"
 #include "storage/unit_repository.hpp"
+#include "handlers/unit_posts.hpp"
 
 namespace tannha::handlers {
 
@@ -106,9 +112,40 @@ bool is_visit_day(const domain::unit& u, domain::day d) {
 
 // --- the posts ---------------------------------------------------------------------------
 
-std::vector<std::string> build_brief(storage::report_repository& reports, storage::unit_repository& members_repo,
-                                     storage::outbox& outbox, const renderer& render, const domain::unit& u,
-                                     domain::instant now) {
+// Each linked team member's own visits among `visits` (sorted by time), rendered for them alone
+// (issue 13: a volunteer without the group still learns where they go). The same masking as the
+// group's list: no address, no phone.
+std::map<std::string, std::string> own_visits(storage::database& db, const renderer& render, const domain::unit& u,
+                                              const std::vector<const storage::open_request*>& visits,
+                                              domain::day visit_day, bool cutoff) {
+  std::map<std::string, json> items;
+  storage::request_repository requests(db);
+  storage::team_links links(db);
+  for (const auto* o : visits) {
+    auto r = requests.by_number(u.id, o->facts.number);
+    if (!r) continue;
+    auto ids = links.get(r->id);
+    if (!ids) continue;
+    for (const auto& id : *ids) {
+      auto& list = items[id];
+      if (list.is_null()) list = json::array();
+      list.push_back({{"time", visit_time_of(*o, u)}, {"number", o->facts.number}, {"procedure", o->procedure_name},
+                      {"citizen", o->citizen_name}, {"village", o->village}, {"team", o->team}});
+    }
+  }
+  std::map<std::string, std::string> out;
+  for (auto& [id, list] : items)
+    out[id] = render.render("lich_cua_ban", {{"visit_day", domain::format_weekday_date(visit_day)},
+                                             {"unit", u.name},
+                                             {"cutoff", cutoff},
+                                             {"count", list.size()},
+                                             {"items", list}});
+  return out;
+}
+
+std::vector<unit_post> build_brief(storage::database& db, storage::report_repository& reports,
+                                   storage::unit_repository& members_repo, storage::outbox& outbox,
+                                   const renderer& render, const domain::unit& u, domain::instant now) {
   auto open = reports.open_requests(u.id, u.utc_offset);
   auto today = today_of(u, now);
   json visits = json::array(), due = json::array();
@@ -137,7 +174,10 @@ std::vector<std::string> build_brief(storage::report_repository& reports, storag
       if (std::find(chats.begin(), chats.end(), row.chat_id) != chats.end()) ++undelivered;
   }
   if (visits.empty() && due.empty() && overdue.items.empty() && undelivered == 0) return {};
-  return {render.render("bantin_sang", {{"date", domain::format_weekday_date(today)},
+  unit_post post;
+  post.kind = post_kind::bantin;
+  post.own_visits = own_visits(db, render, u, todays, today, false);
+  post.text = render.render("bantin_sang", {{"date", domain::format_weekday_date(today)},
                                         {"undelivered", undelivered},
                                         {"has_undelivered", undelivered > 0},
                                         {"unit", u.name},
@@ -149,11 +189,12 @@ std::vector<std::string> build_brief(storage::report_repository& reports, storag
                                         {"has_due", !due.empty()},
                                         {"due", due},
                                         {"has_overdue", !overdue.items.empty()},
-                                        {"overdue", overdue.lines}})};
+                                        {"overdue", overdue.lines}});
+  return {std::move(post)};
 }
 
-std::vector<std::string> build_cutoff(storage::report_repository& reports, const renderer& render, const domain::unit& u,
-                                      domain::day visit_day) {
+std::vector<unit_post> build_cutoff(storage::database& db, storage::report_repository& reports, const renderer& render,
+                                    const domain::unit& u, domain::day visit_day) {
   auto open = reports.open_requests(u.id, u.utc_offset);
   auto cutoff = domain::to_instant(domain::cutoff_for(visit_day, u.schedule), u.utc_offset);
   auto next_day = domain::next_visit_day(visit_day, u.schedule, u.cal);
@@ -185,7 +226,13 @@ std::vector<std::string> build_cutoff(storage::report_repository& reports, const
   for (const auto* o : overflow)
     over.push_back({{"number", o->facts.number}, {"procedure", o->procedure_name}, {"citizen", o->citizen_name},
                     {"village", o->village}});
-  return {render.render("chotlich", {{"visit_day", domain::format_weekday_date(visit_day)},
+  std::vector<const storage::open_request*> scheduled;
+  for (const auto* o : on_day)
+    if (o->facts.state == domain::request_state::scheduled) scheduled.push_back(o);
+  unit_post post;
+  post.kind = post_kind::chotlich;
+  post.own_visits = own_visits(db, render, u, scheduled, visit_day, true);
+  post.text = render.render("chotlich", {{"visit_day", domain::format_weekday_date(visit_day)},
                                      {"unit", u.name},
                                      {"count", items.size()},
                                      {"capacity", u.schedule.capacity},
@@ -195,24 +242,125 @@ std::vector<std::string> build_cutoff(storage::report_repository& reports, const
                                      {"next_day", domain::format_weekday_date(next_day)},
                                      {"overflow", over},
                                      {"has_unscheduled", !unscheduled.empty()},
-                                     {"unscheduled", join(unscheduled, ", ")}})};
+                                     {"unscheduled", join(unscheduled, ", ")}});
+  return {std::move(post)};
 }
 
-std::vector<std::string> build_digest(storage::report_repository& reports, storage::unit_repository& members_repo,
-                                      const renderer& render, const domain::unit& u, domain::instant now) {
+std::vector<unit_post> build_digest(storage::report_repository& reports, storage::unit_repository& members_repo,
+                                    const renderer& render, const domain::unit& u, domain::instant now) {
   auto text = overdue_text(reports, members_repo, render, u, now, true);
   if (!text) return {};
-  return {*text};
+  unit_post post;
+  post.kind = post_kind::quahan;
+  post.text = std::move(*text);
+  // Escalated: the leaders receive it whatever they chose (the text names them).
+  post.escalated = compute_overdue(reports.open_requests(u.id, u.utc_offset), u, today_of(u, now)).escalated > 0;
+  return {std::move(post)};
+}
+
+// A message for one person's private chat (platform user id = its chat id).
+struct private_post {
+  std::string chat;
+  std::string text;
+};
+
+// Where the team goes: "xóm 3, cạnh nhà văn hoá, thôn Đông Hải".
+std::string reminder_address(const storage::citizen_record& c) {
+  std::string village = c.village.empty() ? std::string() : "thôn " + c.village;
+  if (c.address.empty()) return village;
+  return village.empty() ? c.address : c.address + ", " + village;
+}
+
+// The reminders the day before a visit day (issue 13 item 5), all private: each linked team
+// member gets their visits in full (address, phone, papers, notes: they go to the door); each
+// village head gets who of their village is visited, to tell them to be home with the papers.
+// A team written as names only (an outside person, or before members were linked) reaches
+// nobody. Nothing scheduled that day: nothing sent.
+std::vector<private_post> build_reminders(storage::report_repository& reports, storage::request_repository& requests,
+                                          storage::citizen_repository& citizens, storage::team_links& teams,
+                                          storage::unit_repository& members_repo, const renderer& render,
+                                          const domain::unit& u, const std::vector<domain::procedure>& catalog,
+                                          domain::day visit_day) {
+  std::vector<storage::open_request> visits;
+  for (auto& o : reports.open_requests(u.id, u.utc_offset))
+    if (o.facts.state == domain::request_state::scheduled && o.facts.visit_day == visit_day) visits.push_back(std::move(o));
+  if (visits.empty()) return {};
+  std::stable_sort(visits.begin(), visits.end(), [&](const auto& a, const auto& b) {
+    return visit_time_of(a, u) < visit_time_of(b, u);
+  });
+  const auto members = members_repo.members(u.id);
+  const auto is_member = [&](const std::string& id) {
+    return std::any_of(members.begin(), members.end(), [&](const auto& m) { return m.user_id == id; });
+  };
+  std::vector<std::string> team_order;  // first seen first, so the messages come in a stable order
+  std::map<std::string, json> team_items;
+  std::map<std::string, json> village_items;  // folded village -> its citizens visited
+  for (const auto& o : visits) {
+    auto r = requests.by_number(u.id, o.facts.number);
+    if (!r) continue;
+    auto c = citizens.get(r->citizen_id);
+    if (!c) continue;
+    std::vector<std::string> papers;
+    for (const auto& p : catalog)
+      if (p.code == o.procedure_code) papers = p.papers;
+    std::vector<std::string> notes;
+    if (!c->notes.empty()) notes.push_back(c->notes);
+    if (!r->notes.empty()) notes.push_back(r->notes);
+    const json item = {{"time", visit_time_of(o, u)},
+                       {"number", o.facts.number},
+                       {"procedure", o.procedure_name},
+                       {"citizen", c->full_name},
+                       {"birth_year", c->birth_year ? std::to_string(*c->birth_year) : std::string()},
+                       {"address", reminder_address(*c)},
+                       {"phone", c->phone},
+                       {"papers", join(papers, "; ")},
+                       {"notes", join(notes, "; ")},
+                       {"team", o.team}};
+    if (auto linked = teams.get(r->id)) {
+      for (const auto& id : *linked) {
+        if (!is_member(id)) continue;  // left the unit since: no personal data for them
+        if (!team_items.contains(id)) {
+          team_order.push_back(id);
+          team_items[id] = json::array();
+        }
+        team_items[id].push_back(item);
+      }
+    }
+    auto& v = village_items[fold(c->village)];
+    if (v.is_null()) v = json::array();
+    v.push_back(item);
+  }
+  std::vector<private_post> out;
+  const auto day_text = domain::format_weekday_date(visit_day);
+  for (const auto& id : team_order)
+    out.push_back({id, render.render("nhaclich_doan", {{"unit", u.name},
+                                                       {"visit_day", day_text},
+                                                       {"count", team_items[id].size()},
+                                                       {"visits", team_items[id]}})});
+  for (const auto& m : members) {
+    if (m.role != domain::role::truongthon || m.village.empty()) continue;
+    auto it = village_items.find(fold(m.village));
+    if (it == village_items.end()) continue;
+    out.push_back({m.user_id, render.render("nhaclich_truongthon", {{"unit", u.name},
+                                                                    {"visit_day", day_text},
+                                                                    {"village", m.village},
+                                                                    {"count", it->second.size()},
+                                                                    {"visits", it->second}})});
+  }
+  return out;
 }
 
 // A report with no activity and no backlog has nothing to say.
-std::vector<std::string> build_report(storage::report_repository& reports, const renderer& render, const domain::unit& u,
-                                      const domain::period& p, domain::instant now) {
+std::vector<unit_post> build_report(storage::report_repository& reports, const renderer& render, const domain::unit& u,
+                                    const domain::period& p, domain::instant now) {
   auto f = reports.figures(u.id, p, u.utc_offset, now);
   bool quiet = f.registered == 0 && f.verified == 0 && f.scheduled == 0 && f.received == 0 && f.returned == 0 &&
                f.cancelled == 0 && f.refused == 0 && f.postponed == 0 && f.result_ready == 0 && f.open_at_end == 0;
   if (quiet) return {};
-  return {report_text(reports, render, u, p, now)};
+  unit_post post;
+  post.kind = post_kind::baocao;
+  post.text = report_text(reports, render, u, p, now);
+  return {std::move(post)};
 }
 
 std::string breakdown(const std::vector<storage::report_group>& groups) {
@@ -306,25 +454,38 @@ struct job_runner::impl {
   storage::report_repository reports;
   storage::unit_repository members;
   storage::draft_repository drafts;
+  storage::request_repository requests;
+  storage::citizen_repository citizens;
+  storage::team_links teams;
   storage::outbox outbox;
+  storage::post_choices choices;
+  std::vector<domain::procedure> catalog;
   int last_without_group = 0;  // logged when it changes, not at every tick
 
-  impl(storage::database& d, std::vector<domain::unit> u, std::size_t max_text_units)
+  impl(storage::database& d, std::vector<domain::unit> u, std::size_t max_text_units,
+       std::vector<domain::procedure> procedures)
       : db(d),
         units(std::move(u)),
         jobs(d),
         reports(d),
         members(d),
         drafts(d),
+        requests(d),
+        citizens(d),
+        teams(d),
         // Reports can be long: split under the platform's limit.
-        outbox(d, [max_text_units](std::string_view text) { return split_by_utf16(text, max_text_units); }) {}
+        outbox(d, [max_text_units](std::string_view text) { return split_by_utf16(text, max_text_units); }),
+        choices(d),
+        catalog(std::move(procedures)) {}
 
   // One due occurrence of a job: when it was due (local), its period key, how to build it.
   struct due_job {
     domain::local_time at;
     std::string job;
     std::string key;
-    std::function<std::vector<std::string>()> build;
+    std::function<std::vector<unit_post>()> build;
+    /// Messages to members' private chats instead (they need no group).
+    std::function<std::vector<private_post>()> build_private{};
   };
 
   std::vector<due_job> due_for(const domain::unit& u, domain::instant now) {
@@ -335,14 +496,14 @@ struct job_runner::impl {
     const auto& t = u.posts;
     if ((u.cal.is_working_day(today) || is_visit_day(u, today)) && local >= at(t.brief_time))
       out.push_back({at(t.brief_time), job_names::brief, domain::iso_date(today),
-                     [this, &u, now] { return build_brief(reports, members, outbox, render, u, now); }});
+                     [this, &u, now] { return build_brief(db, reports, members, outbox, render, u, now); }});
     // Every visit day whose cut-off falls today and has passed.
     for (auto vd = domain::next_visit_day(today - days{1}, u.schedule, u.cal); vd <= today + days{21};
          vd = domain::next_visit_day(vd, u.schedule, u.cal)) {
       auto c = domain::cutoff_for(vd, u.schedule);
       if (domain::local_day(c) == today && local >= c)
         out.push_back({c, job_names::cutoff, domain::iso_date(vd),
-                       [this, &u, vd] { return build_cutoff(reports, render, u, vd); }});
+                       [this, &u, vd] { return build_cutoff(db, reports, render, u, vd); }});
     }
     if (u.cal.is_working_day(today) && local >= at(t.digest_time))
       out.push_back({at(t.digest_time), job_names::digest, domain::iso_date(today),
@@ -362,6 +523,17 @@ struct job_runner::impl {
            t.weekly_report_time);
     report(job_names::monthly, domain::period_kind::month,
            domain::period_containing(today, domain::period_kind::month).first, t.monthly_report_time);
+    // The reminders the day before: every day, for tomorrow's scheduled visits, so that a visit
+    // set on a day outside the calendar's visit days (or moved by a holiday) is announced too;
+    // a day with nothing scheduled sends nothing.
+    if (local >= at(t.team_reminder_time)) {
+      const auto visit_day = today + days{1};
+      out.push_back({at(t.team_reminder_time), job_names::reminder, domain::iso_date(visit_day), {},
+                     [this, &u, visit_day] {
+                       return build_reminders(reports, requests, citizens, teams, members, render, u, catalog,
+                                              visit_day);
+                     }});
+    }
     std::stable_sort(out.begin(), out.end(), [](const due_job& a, const due_job& b) { return a.at < b.at; });
     return out;
   }
@@ -370,13 +542,32 @@ struct job_runner::impl {
     if (jobs.ran(j.job, u.id, j.key)) return;
     try {
       storage::write_transaction tx(db);
-      auto texts = j.build();
-      if (!jobs.record(j.job, u.id, j.key, now, static_cast<int>(texts.size()))) return;  // someone else ran it
-      for (const auto& text : texts) outbox.enqueue(u.chat_id, text, now);
+      auto posts = j.build ? j.build() : std::vector<unit_post>{};
+      auto privates = j.build_private ? j.build_private() : std::vector<private_post>{};
+      const auto count = posts.size() + privates.size();
+      if (!jobs.record(j.job, u.id, j.key, now, static_cast<int>(count))) return;  // someone else ran it
+      // Each post goes where the unit's posts go (its group, its members, or both).
+      std::vector<storage::member_record> people;
+      std::map<std::string, storage::post_choice_map> chosen;
+      if (!posts.empty() && domain::delivery_of(u) != domain::post_delivery::group) {
+        people = members.members(u.id);
+        chosen = choices.of_unit(u.id);
+      }
+      std::size_t messages = 0;
+      for (const auto& p : posts)
+        for (const auto& m : expand_post(u, p, people, chosen)) {
+          outbox.enqueue(m.chat_id, m.text, now, storage::outbox_priority::broadcast);
+          ++messages;
+        }
+      for (const auto& p : privates) {
+        outbox.enqueue(p.chat, p.text, now, storage::outbox_priority::broadcast);
+        ++messages;
+      }
       tx.commit();
       ++stats.runs;
-      stats.posts += static_cast<int>(texts.size());
-      log::log_info("job_ran", {{"job", j.job}, {"unit", u.id}, {"period", j.key}, {"posts", texts.size()}});
+      stats.posts += static_cast<int>(count);
+      log::log_info("job_ran",
+                    {{"job", j.job}, {"unit", u.id}, {"period", j.key}, {"posts", count}, {"messages", messages}});
     } catch (const SQLite::Exception& e) {
       if (storage::is_transient(e)) throw;
       log::log_error("job_failed", {{"job", j.job}, {"unit", u.id}, {"kind", "sqlite"}, {"code", e.getErrorCode()}});
@@ -387,7 +578,7 @@ struct job_runner::impl {
 };
 
 job_runner::job_runner(storage::database& db, std::vector<domain::unit> units, job_runner_options options)
-    : impl_(std::make_unique<impl>(db, std::move(units), options.max_text_units)) {}
+    : impl_(std::make_unique<impl>(db, std::move(units), options.max_text_units, std::move(options.procedures))) {}
 
 job_runner::~job_runner() = default;
 
@@ -397,12 +588,12 @@ job_run_stats job_runner::run_due_jobs(domain::instant now) {
   for (auto& u : impl_->units) {
     // The group is read at each run: a leader may have connected one (/ketnoi) since start.
     if (auto g = impl_->members.stored_group(u.id)) u.chat_id = *g;
-    if (u.chat_id.empty()) {
-      // Nowhere to post: the unit's jobs wait (unrecorded) until it has a group.
-      ++without_group;
-      continue;
-    }
-    for (const auto& j : impl_->due_for(u, now)) impl_->run_one(u, j, now, stats);
+    // A unit that posts to a group it does not have yet: its group jobs wait (unrecorded) until
+    // it has one; the private ones (reminders) run.
+    const bool no_group = u.chat_id.empty() && domain::delivery_of(u) == domain::post_delivery::group;
+    if (no_group) ++without_group;
+    for (const auto& j : impl_->due_for(u, now))
+      if (!no_group || !j.build) impl_->run_one(u, j, now, stats);
   }
   stats.units_without_group = without_group;
   if (without_group != impl_->last_without_group) {

@@ -7,6 +7,7 @@
 
 #include "domain/overdue.hpp"
 #include "domain/period.hpp"
+#include "domain/procedure.hpp"
 #include "domain/time.hpp"
 #include "domain/unit.hpp"
 #include "handlers/renderer.hpp"
@@ -23,6 +24,7 @@ inline constexpr const char* cutoff = "chotlich";          ///< cut-off schedule
 inline constexpr const char* digest = "canhbao";           ///< overdue digest; key: local day
 inline constexpr const char* weekly = "baocao_tuan";       ///< weekly report; key: the week reported
 inline constexpr const char* monthly = "baocao_thang";     ///< monthly report; key: the month reported
+inline constexpr const char* reminder = "nhaclich";        ///< private reminders the day before; key: the visit day
 }  // namespace job_names
 
 /// The /quahan text for a unit at `now`: every overdue request, worst first (no phone, address
@@ -50,6 +52,8 @@ struct job_runner_options {
   /// Longest text of one platform message, in UTF-16 units (the platform's limit, as in
   /// dispatcher_options): longer posts are queued as several messages. 0: never split.
   std::size_t max_text_units = 2000;
+  /// The catalog in use: the reminders the day before list each procedure's papers.
+  std::vector<domain::procedure> procedures{};
 };
 
 /// The scheduler's work (docs/DESIGN.md §4): for every unit, the posts due at a given instant. Each
@@ -57,6 +61,8 @@ struct job_runner_options {
 /// queues its posts. Briefs, cut-offs and digests consider only today's (unit-local)
 /// occurrences: one missed during downtime is caught up once the same day, never later. The
 /// weekly and monthly reports are caught up until the week or month they are posted in ends.
+/// The reminders the day before go privately (to the linked team members and the village
+/// heads), so they also run for a unit that has no group.
 class job_runner {
  public:
   job_runner(storage::database& db, std::vector<domain::unit> units, job_runner_options options = {});

@@ -298,13 +298,13 @@ void save(context& ctx, target& t, request_state to, std::string note) {
   ctx.svc.requests.update(t.r, ev);
 }
 
-// Done in private chat: a short line for the group, without phone, address or category.
+// A short line for the unit, without phone, address or category. Done in the group, the answer
+// there was the group's news; the members who get posts privately still get this line.
 void announce(context& ctx, const target& t, const std::string& what) {
-  if (ctx.in_group()) return;
   json d = base_data(t);
   d["what"] = domain::mask_numbers(what);  // a team may be typed as phone numbers
   d["actor"] = actor_name(ctx, ctx.msg.user_id);
-  ctx.post_group(ctx.svc.render.render("thongbao_nhom", d));
+  ctx.post(post_kind::hoso, ctx.svc.render.render("thongbao_nhom", d), ctx.in_group());
 }
 
 // Tells the village heads of the request privately: the registrant when a village head, and
@@ -322,6 +322,10 @@ void tell_village_heads(context& ctx, const target& t, json data) {
   for (const auto& m : svc.units_repo.members(ctx.unit->id)) {
     if (m.role == domain::role::truongthon && !m.village.empty() && fold(m.village) == village) add(m.user_id);
   }
+  // A village head may have turned these off (/thongbao tat hoso).
+  std::erase_if(to, [&](const std::string& id) {
+    return !receives(domain::role::truongthon, post_kind::hoso, svc.choices.of(ctx.unit->id, id));
+  });
   if (to.empty()) return;
   const json base = base_data(t);  // a named object: items() of a temporary would dangle
   for (const auto& [k, v] : base.items()) data[k] = v;

@@ -346,7 +346,7 @@ void handle_join(context& ctx, const std::string& args) {
                {"name", ctx.msg.user_name.empty() ? std::string("Thành viên mới") : ctx.msg.user_name},
                {"inviter", actor_name(ctx, inv->created_by)}};
   ctx.reply(svc.render.render("thamgia_xong", data));
-  ctx.post_group(svc.render.render("thamgia_thong_bao", data));
+  ctx.post(post_kind::thanhvien, svc.render.render("thamgia_thong_bao", data));
 }
 
 void handle_members(context& ctx, const std::string&) {
@@ -500,7 +500,7 @@ void handle_role(context& ctx, const std::string& args) {
     data["commands"] = commands_for(updated.role);
   }
   ctx.reply(svc.render.render("vaitro_xong", data));
-  if (!ctx.in_group()) ctx.post_group(svc.render.render("vaitro_thong_bao", data));
+  ctx.post(post_kind::thanhvien, svc.render.render("vaitro_thong_bao", data), ctx.in_group());
   if (target.user_id != ctx.msg.user_id) ctx.tell_user(target.user_id, svc.render.render("vaitro_bao_rieng", data));
 }
 

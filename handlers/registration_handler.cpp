@@ -284,12 +284,13 @@ void register_valid(context& ctx, valid_form& v, const readings& read) {
     data["full"] = false;
     data["phone"] = masked_phone;
     ctx.reply(svc.render.render("dangky_xong", data));
+    ctx.post(post_kind::hoso, svc.render.render("dangky_thong_bao", data), true);
   } else {
     data["full"] = true;
     data["phone"] = v.citizen.phone;
     ctx.reply(svc.render.render("dangky_xong", data));
     data["phone"] = masked_phone;
-    ctx.post_group(svc.render.render("dangky_thong_bao", data));
+    ctx.post(post_kind::hoso, svc.render.render("dangky_thong_bao", data));
   }
 }
 

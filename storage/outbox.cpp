@@ -26,28 +26,26 @@ outbox_row read_row(SQLite::Statement& q) {
 }
 }  // namespace
 
-std::int64_t outbox::enqueue(const std::string& chat_id, const std::string& text, domain::instant now) {
+std::int64_t outbox::enqueue(const std::string& chat_id, const std::string& text, domain::instant now,
+                             outbox_priority priority) {
+  auto insert = [&](const std::string& piece) {
+    auto q = db_.prepared(
+        "INSERT INTO outbox(chat_id, text, created_at, next_attempt_at, priority) "
+        "VALUES(:chat, :text, :now, :now, :priority)");
+    q->bind(":chat", chat_id);
+    q->bind(":text", piece);
+    q->bind(":now", static_cast<std::int64_t>(secs(now)));
+    q->bind(":priority", static_cast<int>(priority));
+    q->exec();
+    return db_.db().getLastInsertRowid();
+  };
   if (split_) {
     // Rows of one chat are sent by ascending id: queuing the pieces in order keeps them in order.
     std::int64_t last = 0;
-    for (const auto& piece : split_(text)) {
-      auto q = db_.prepared(
-          "INSERT INTO outbox(chat_id, text, created_at, next_attempt_at) VALUES(:chat, :text, :now, :now)");
-      q->bind(":chat", chat_id);
-      q->bind(":text", piece);
-      q->bind(":now", static_cast<std::int64_t>(secs(now)));
-      q->exec();
-      last = db_.db().getLastInsertRowid();
-    }
+    for (const auto& piece : split_(text)) last = insert(piece);
     return last;
   }
-  auto q = db_.prepared(
-      "INSERT INTO outbox(chat_id, text, created_at, next_attempt_at) VALUES(:chat, :text, :now, :now)");
-  q->bind(":chat", chat_id);
-  q->bind(":text", text);
-  q->bind(":now", static_cast<std::int64_t>(secs(now)));
-  q->exec();
-  return db_.db().getLastInsertRowid();
+  return insert(text);
 }
 
 std::vector<outbox_row> outbox::due(domain::instant now, int limit) {
@@ -78,29 +76,36 @@ std::vector<outbox_row> outbox::due(domain::instant now, int limit, const head_c
   };
 
   // Walk the pending rows in id order (a covering partial index): the first row met of a chat
-  // that is not for later is its head. With many chats the heads come first and the walk
-  // stops at `limit`.
+  // that is not for later is its head. The walk reads at most `budget` rows; the heads it met
+  // are offered replies first (priority 0), each priority in id order, so a reply queued behind
+  // a post fanned out to many members is not held back by it (the order within a chat is
+  // untouched).
   const int budget = std::max(256, 4 * limit);
   std::int64_t last = 0;
   bool cut = false;
+  bool done = false;
   std::unordered_set<std::string> decided;  // chats whose head was met
   {
     auto q = db_.prepared(
-        "SELECT id, chat_id, next_attempt_at FROM outbox INDEXED BY outbox_pending_order "
+        "SELECT id, chat_id, next_attempt_at, priority FROM outbox INDEXED BY outbox_pending_order "
         "WHERE state = 'pending' ORDER BY id LIMIT :budget");
     q->bind(":budget", budget);
+    std::vector<outbox_head> walked_heads;
     int walked = 0;
-    bool done = false;
-    while (!done && q->executeStep()) {
+    while (q->executeStep()) {
       ++walked;
       last = q->getColumn(0).getInt64();
       std::string chat = q->getColumn(1).getString();
       if (decided.contains(chat)) continue;  // an older row of this chat came first
-      outbox_head h{last, chat, from_secs(q->getColumn(2).getInt64())};
+      outbox_head h{last, chat, from_secs(q->getColumn(2).getInt64()), q->getColumn(3).getInt()};
       if (queued_for_later(h.id, h.next_attempt_at)) continue;
       decided.insert(std::move(chat));
-      done = offer(h);
+      walked_heads.push_back(std::move(h));
     }
+    std::stable_sort(walked_heads.begin(), walked_heads.end(),
+                     [](const auto& a, const auto& b) { return a.priority < b.priority; });
+    for (const auto& h : walked_heads)
+      if ((done = offer(h))) break;
     cut = !done && walked == budget;
   }
 
@@ -111,32 +116,34 @@ std::vector<outbox_row> outbox::due(domain::instant now, int limit, const head_c
     std::string prev;  // every chat id sorts after the empty string
     for (;;) {
       auto q = db_.prepared(
-          "SELECT chat_id, id, next_attempt_at FROM outbox INDEXED BY outbox_pending "
+          "SELECT chat_id, id, next_attempt_at, priority FROM outbox INDEXED BY outbox_pending "
           "WHERE state = 'pending' AND chat_id > :prev ORDER BY chat_id, id LIMIT 1");
       q->bind(":prev", prev);
       if (!q->executeStep()) break;
       prev = q->getColumn(0).getString();
       if (decided.contains(prev)) continue;
-      outbox_head h{q->getColumn(1).getInt64(), prev, from_secs(q->getColumn(2).getInt64())};
+      outbox_head h{q->getColumn(1).getInt64(), prev, from_secs(q->getColumn(2).getInt64()), q->getColumn(3).getInt()};
       // The walk saw only posts for later of this chat up to `last`: its head lies past it.
       std::int64_t after = h.id <= last ? last : 0;
       bool found = after == 0 && !queued_for_later(h.id, h.next_attempt_at);
       while (!found) {
         if (after == 0) after = h.id;
         auto n = db_.prepared(
-            "SELECT id, next_attempt_at FROM outbox INDEXED BY outbox_pending "
+            "SELECT id, next_attempt_at, priority FROM outbox INDEXED BY outbox_pending "
             "WHERE state = 'pending' AND chat_id = :chat AND id > :after ORDER BY id LIMIT 1");
         n->bind(":chat", prev);
         n->bind(":after", static_cast<std::int64_t>(after));
         if (!n->executeStep()) break;
         h.id = n->getColumn(0).getInt64();
         h.next_attempt_at = from_secs(n->getColumn(1).getInt64());
+        h.priority = n->getColumn(2).getInt();
         after = h.id;
         found = !queued_for_later(h.id, h.next_attempt_at);
       }
       if (found) heads.push_back(h);
     }
-    std::sort(heads.begin(), heads.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    std::sort(heads.begin(), heads.end(),
+              [](const auto& a, const auto& b) { return std::pair(a.priority, a.id) < std::pair(b.priority, b.id); });
     for (const auto& h : heads)
       if (offer(h)) break;
   }

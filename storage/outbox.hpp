@@ -41,6 +41,13 @@ struct outbox_head {
   std::int64_t id = 0;
   std::string chat_id;
   domain::instant next_attempt_at{};
+  int priority = 0;  ///< outbox_priority: replies before broadcast copies
+};
+
+/// How urgent a queued message is: among the chats' heads, replies go before broadcast copies.
+enum class outbox_priority : int {
+  reply = 0,      ///< an answer to someone who just typed a command
+  broadcast = 1,  ///< a unit's post or one member's copy of it
 };
 
 /// Counts by state, for /metrics and the CLI.
@@ -63,16 +70,18 @@ class outbox {
   /// Queues a message (call inside the caller's write transaction). With a splitter, a long
   /// text becomes several rows in order; returns the id of the last row queued (0 when the
   /// splitter left nothing to send).
-  std::int64_t enqueue(const std::string& chat_id, const std::string& text, domain::instant now);
+  std::int64_t enqueue(const std::string& chat_id, const std::string& text, domain::instant now,
+                       outbox_priority priority = outbox_priority::reply);
   /// For each chat, its oldest pending message if it is due at `now`; oldest first, at most
   /// `limit`. A chat whose head is waiting for a retry yields nothing, so order is kept. A row
   /// queued for a time still ahead (created_at > now, e.g. `run-jobs --at` a future time) is
   /// not a head: it holds back none of its chat's later rows and goes once its time comes.
-  /// Cost: pending rows are walked in id order and the walk stops at `limit` heads; when the
-  /// heads are far apart (few chats with long backlogs) it switches to one index seek per
-  /// chat, so it never reads the whole backlog.
+  /// Heads of replies (outbox_priority::reply) are offered before heads of broadcast copies.
+  /// Cost: at most max(256, 4·limit) pending rows are walked in id order (a covering index);
+  /// when the heads are far apart (few chats with long backlogs) it switches to one index seek
+  /// per chat, so it never reads the whole backlog.
   std::vector<outbox_row> due(domain::instant now, int limit);
-  /// Decides, for each due head in id order, whether the caller takes it now (`take` may
+  /// Decides, for each due head — replies' heads first, then in id order — whether the caller takes it now (`take` may
   /// reserve what it needs, e.g. rate tokens: it is called at most once per head); returns the
   /// taken rows, oldest first, at most `limit`. Heads not taken do not count toward `limit`,
   /// so chats the caller cannot serve now (in flight, rate-limited) hold back no other.

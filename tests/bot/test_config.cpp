@@ -207,6 +207,19 @@ TEST_CASE("config: a malformed time is rejected") {
   CHECK(ok->units[0].schedule.cutoff_time == minutes{16 * 60 + 45});
 }
 
+TEST_CASE("config: team_reminder_time defaults to 16:00, is read per unit, and a bad one names its line") {
+  scoped_env t("TANNHA_TOKEN", nullptr), s("TANNHA_WEBHOOK_SECRET", nullptr);
+  auto dflt = bot::parse_config(minimal(), "t.toml");
+  REQUIRE_MESSAGE(dflt.has_value(), (dflt.has_value() ? "" : dflt.error().message));
+  CHECK(dflt->units[0].posts.team_reminder_time == minutes{16 * 60});
+  auto set = bot::parse_config(minimal("team_reminder_time = \"17:30\"\n"), "t.toml");
+  REQUIRE_MESSAGE(set.has_value(), (set.has_value() ? "" : set.error().message));
+  CHECK(set->units[0].posts.team_reminder_time == minutes{17 * 60 + 30});
+  CHECK(contains(error_of(minimal("team_reminder_time = \"4pm\"\n")),
+                 "test.toml:11: units[0].team_reminder_time: must be a time \"HH:MM\""));
+  CHECK(contains(error_of(minimal("team_reminder_time = 16\n")), "test.toml:11: units[0].team_reminder_time"));
+}
+
 TEST_CASE("config: a duplicate chat_id is rejected on the second unit") {
   const std::string second =
       "\n[[units]]\n"         // 11, 12
@@ -426,6 +439,28 @@ TEST_CASE("catalog: the shipped catalog covers the commune-level procedure famil
   CHECK(fields == std::set<std::string>{"Chứng thực", "Hộ tịch", "Bảo trợ xã hội", "Người có công", "Bảo hiểm y tế"});
 }
 
+TEST_CASE("catalog: every shipped procedure lists the papers the citizen must have ready") {
+  for (const auto& p : bot::shipped_procedures()) {
+    CAPTURE(p.code);
+    CHECK(p.papers.size() >= 2);
+    for (const auto& paper : p.papers) CHECK_FALSE(paper.empty());
+  }
+  const auto procs = bot::shipped_procedures();
+  auto birth = std::find_if(procs.begin(), procs.end(), [](const auto& p) { return p.code == "HT-01"; });
+  REQUIRE(birth != procs.end());
+  CHECK(std::find(birth->papers.begin(), birth->papers.end(), "Tờ khai đăng ký khai sinh") != birth->papers.end());
+  auto user = bot::parse_catalog("[[procedure]]\ncode = \"A-1\"\nname = \"Một\"\nfield = \"F\"\nprocessing_days = 1\n"
+                                 "papers = [\"CCCD\", \"Tờ khai\"]\n",
+                                 "cat.toml");
+  REQUIRE(user.has_value());
+  CHECK(user->front().papers == std::vector<std::string>{"CCCD", "Tờ khai"});
+  auto bad = bot::parse_catalog("[[procedure]]\ncode = \"A-1\"\nname = \"Một\"\nfield = \"F\"\nprocessing_days = 1\n"
+                                "papers = \"CCCD\"\n",
+                                "cat.toml");
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(contains(bad.error().message, "cat.toml:6: procedure[0].papers: must be a list"));
+}
+
 TEST_CASE("catalog: the registration fixture's procedure is CT-01, due the next working day") {
   const auto procs = bot::shipped_procedures();
   auto it = std::find_if(procs.begin(), procs.end(), [](const auto& p) { return p.code == "CT-01"; });
@@ -487,4 +522,39 @@ TEST_CASE("config: [server] metrics_token is empty by default, read from the fil
   scoped_env m("TANNHA_METRICS_TOKEN", nullptr);
   CHECK(contains(error_of(minimal("", "[server]\nmetrics_token = \"two words\"\n")),
                  "test.toml:2: server.metrics_token: must be visible ASCII characters without spaces"));
+}
+
+TEST_CASE("config: posts is group, members or both; unset it follows whether the unit has a group") {
+  scoped_env t("TANNHA_TOKEN", nullptr), s("TANNHA_WEBHOOK_SECRET", nullptr);
+  auto with_group = bot::parse_config(minimal(), "t.toml");
+  REQUIRE(with_group.has_value());
+  CHECK_FALSE(with_group->units[0].delivery.has_value());
+  CHECK(domain::delivery_of(with_group->units[0]) == domain::post_delivery::group);
+
+  std::string no_group = minimal();
+  no_group.replace(no_group.find("chat_id = \"g1\"\n"), 15, "");
+  auto members = bot::parse_config(no_group, "t.toml");
+  REQUIRE_MESSAGE(members.has_value(), (members.has_value() ? "" : members.error().message));
+  CHECK(members->units[0].chat_id.empty());
+  CHECK(domain::delivery_of(members->units[0]) == domain::post_delivery::members);
+
+  const std::pair<const char*, domain::post_delivery> values[] = {{"group", domain::post_delivery::group},
+                                                                  {"members", domain::post_delivery::members},
+                                                                  {"both", domain::post_delivery::both}};
+  for (const auto& [text, mode] : values) {
+    auto c = bot::parse_config(minimal("posts = \"" + std::string(text) + "\"\n"), "t.toml");
+    REQUIRE(c.has_value());
+    CHECK(c->units[0].delivery == mode);
+    CHECK(domain::delivery_of(c->units[0]) == mode);
+  }
+  // Written, it wins over the default: a unit with a group may post to its members only.
+  auto explicit_members = bot::parse_config(minimal("posts = \"members\"\n"), "t.toml");
+  REQUIRE(explicit_members.has_value());
+  CHECK(domain::delivery_of(explicit_members->units[0]) == domain::post_delivery::members);
+}
+
+TEST_CASE("config: any other posts value is rejected naming the key and its line") {
+  const auto msg = error_of(minimal("posts = \"everyone\"\n"));
+  CHECK(contains(msg, "test.toml:11: units[0].posts: must be \"group\", \"members\" or \"both\" (got \"everyone\")"));
+  CHECK(contains(error_of(minimal("posts = 3\n")), "test.toml:11: units[0].posts"));
 }

@@ -188,7 +188,11 @@ TEST_CASE("ketnoi: refused for non-leaders and in private chat, nothing changes"
 }
 
 TEST_CASE("ketnoi: a leader connects the group; it is served, shown and posted to, also after a restart") {
-  setup_fixture f;
+  // A unit that posts to its group (issue 13: without `posts`, a unit with no group posts to
+  // its members until one is connected) waits for /ketnoi.
+  auto unit = bare_unit();
+  unit.delivery = domain::post_delivery::group;
+  setup_fixture f({unit});
   auto code = bot::issue_claim_code(f.db(), "binhgiang", t0);
   f.priv("lead-1", "/batdau " + code, t0);
   f.take();

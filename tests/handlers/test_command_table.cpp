@@ -89,7 +89,7 @@ TEST_CASE("role: refusals name who may act") {
 
 TEST_CASE("command table: every action has its own row, with a name, a handler and a help template") {
   const auto rows = command_table();
-  REQUIRE(rows.size() == static_cast<std::size_t>(action::web) + 1);
+  REQUIRE(rows.size() == static_cast<std::size_t>(action::thongbao) + 1);
   renderer render;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& row = rows[i];

@@ -237,3 +237,44 @@ TEST_CASE("outbox due: a long run of posts for later does not hide a reply behin
   REQUIRE(next.size() == 2);
   CHECK(next[1].text == "after 0");
 }
+
+TEST_CASE("outbox due: a reply queued after a post fanned out to 40 members is offered first") {
+  test::temp_dir dir;
+  storage::database db(dir.file("t.db"));
+  storage::outbox box(db);
+  std::vector<std::int64_t> copies;
+  for (int i = 0; i < 40; ++i)
+    copies.push_back(box.enqueue("member" + std::to_string(i), "bản tin", t0, storage::outbox_priority::broadcast));
+  auto reply = box.enqueue("typist", "trả lời", t0);  // priority reply by default
+  // One slot free (the relay's global rate allows one send): the reply takes it.
+  auto one = box.due(t0, 1);
+  REQUIRE(one.size() == 1);
+  CHECK(one[0].id == reply);
+  // More slots: the reply, then the copies oldest first.
+  auto five = box.due(t0, 5);
+  REQUIRE(five.size() == 5);
+  CHECK(five[0].id == reply);
+  for (std::size_t i = 1; i < five.size(); ++i) CHECK(five[i].id == copies[i - 1]);
+  // The chooser (the relay's rate limits) is asked about the reply's head first.
+  std::vector<std::string> asked;
+  box.due(t0, 2, [&](const storage::outbox_head& h) {
+    asked.push_back(h.chat_id);
+    return true;
+  });
+  REQUIRE(asked.size() == 2);
+  CHECK(asked[0] == "typist");
+  CHECK(asked[1] == "member0");
+}
+
+TEST_CASE("outbox due: a reply behind a copy in the same chat waits for it (each chat keeps its order)") {
+  test::temp_dir dir;
+  storage::database db(dir.file("t.db"));
+  storage::outbox box(db);
+  auto copy = box.enqueue("member0", "báo cáo", t0, storage::outbox_priority::broadcast);
+  box.enqueue("member1", "báo cáo", t0, storage::outbox_priority::broadcast);
+  box.enqueue("member0", "trả lời", t0);
+  auto due = box.due(t0, 1);
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].id == copy);  // member0's head is its older copy; no other chat has a reply
+  CHECK(ids(box.due(t0, 10)) == expected_due(db, t0, 10));
+}
