@@ -20,6 +20,7 @@
 #include "bot/log_escaped.hpp"
 #include "bot/metrics.hpp"
 #include "bot/platform.hpp"
+#include "bot/privacy_cli.hpp"
 #include "bot/poller.hpp"
 #include "bot/relay.hpp"
 #include "bot/routes.hpp"
@@ -152,7 +153,8 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
 
   // The scheduler: every 30 s, the posts due by the process clock (docs/DESIGN.md §4). It runs on the
   // io_context thread, so it shares the dispatcher's connection without locking.
-  handlers::job_runner jobs(*db, cfg.units, {.max_text_units = max_text_units(*kind)});
+  handlers::job_runner jobs(*db, cfg.units, {.max_text_units = max_text_units(*kind)},
+                            retention_options_of(cfg));
   boost::asio::steady_timer job_timer(ioc);
   bool stopping = false;
   boost::asio::co_spawn(

@@ -20,6 +20,7 @@
 #include "bot/init_cli.hpp"
 #include "bot/jobs_cli.hpp"
 #include "bot/outbox_cli.hpp"
+#include "bot/privacy_cli.hpp"
 #include "bot/webhook_cli.hpp"
 #include "domain/time.hpp"
 
@@ -47,6 +48,9 @@ class help_formatter : public CLI::Formatter {
 struct cli_values {
   std::string config, clock, url, state, limit, chat, user, name, at, unit, period, what, format, out;
   std::string action, id, file;
+  std::string request, citizen, by, key_file, from, to;
+  bool encrypt = false;
+  bool force = false;
   bool all = false;
   bool dry_run = false;
   bool group = false;
@@ -143,6 +147,28 @@ struct command_line {
     auto* backup = add("backup", "copy the database consistently while the server runs",
                        "tannha backup --config FILE --out FILE");
     value(backup, "--out", v.out, "FILE", "the file to write the copy to")->required();
+
+    auto* privacy = add("privacy", "show, export or erase everything held about one person",
+                        "tannha privacy show|export|erase --config FILE --unit ID (--request N | --citizen ID)\n"
+                        "       [--dry-run] [--format json|csv] [--out FILE] [--by NAME]");
+    privacy->add_option("action", v.action, "show, export or erase")->type_name("ACTION");
+    value(privacy, "--unit", v.unit, "ID", "the unit's id")->required();
+    value(privacy, "--request", v.request, "N", "the person is the citizen of request #N");
+    value(privacy, "--citizen", v.citizen, "ID", "the citizen's id (as shown by show)");
+    privacy->add_flag("--dry-run", v.dry_run, "with erase: say what would change, change nothing")
+        ->disable_flag_override();
+    value(privacy, "--format", v.format, "FORMAT", "json (default) or csv");
+    value(privacy, "--out", v.out, "FILE", "write to FILE (owner-only); export needs it, show prints otherwise");
+    value(privacy, "--by", v.by, "NAME", "who runs it, for the audit trail (default: the OS user)");
+    privacy->footer(
+        "Actions:\n"
+        "  show    everything held about the person: citizen, requests with their history, messages\n"
+        "          in the outbox and unfinished forms that name them, audit entries\n"
+        "  export  the same, written to --out (for a request to access or port one's data)\n"
+        "  erase   anonymise the person now: open requests cancelled (\"xóa dữ liệu theo yêu cầu\"),\n"
+        "          name replaced, phone, address, notes, birth year and every free text of their\n"
+        "          requests erased, messages and forms naming them erased; counts and dates stay\n"
+        "Each action is recorded in the audit trail with who ran it; a --dry-run changes nothing.");
 
     auto* init = add("init", "write a commented config by asking a few questions (in Vietnamese)",
                      "tannha init [--out FILE] [--force]\n"
@@ -321,6 +347,20 @@ int run_cli(int argc, char** argv) {
   if (name == "import") {
     if (v.file.empty()) return usage_error("give exactly one FILE");
     return run_import(*cfg, clk, v.file, v.unit, v.dry_run);
+  }
+  if (name == "privacy") {
+    if (v.action.empty()) return usage_error("give one action: show, export or erase");
+    privacy_request req;
+    req.action = v.action;
+    req.unit = v.unit;
+    req.request = v.request;
+    req.citizen = v.citizen;
+    req.format = v.format;
+    req.out = v.out;
+    req.dry_run = v.dry_run;
+    const char* user = std::getenv("USER");
+    req.actor = !v.by.empty() ? "cli:" + v.by : std::string("cli") + (user && *user ? std::string(":") + user : "");
+    return run_privacy(*cfg, clk, req, std::cout, std::cerr);
   }
   if (name == "export") {
     // The audit trail names who ran the export on this machine.

@@ -31,7 +31,8 @@ class statement_ref {
   SQLite::Statement* s_;
 };
 
-/// One SQLite connection: WAL, busy_timeout, foreign keys; migrations applied on open.
+/// One SQLite connection: WAL, busy_timeout, foreign keys, secure_delete; migrations applied
+/// on open.
 class database {
  public:
   /// Opens (creating if needed) and migrates the database at `path` (":memory:" allowed). A
@@ -56,6 +57,11 @@ class database {
   /// backup), then returns the copy's PRAGMA integrity_check answer ("ok" when sound). A new
   /// `out` is created owner-only (0600); an existing one keeps its mode.
   std::string backup_to(const std::string& out);
+
+  /// PRAGMA wal_checkpoint(TRUNCATE): copies the WAL into the database file and empties it, so
+  /// that erased data does not stay in old WAL frames. False when a reader kept it from
+  /// finishing (the next purge tries again).
+  bool checkpoint_truncate();
 
   SQLite::Database& db() { return db_; }
   /// A statement prepared once per SQL text and reused; bindings cleared, reset after use.
