@@ -2,6 +2,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -72,6 +75,9 @@ struct command_line {
     app.formatter(fmt);
     app.set_help_flag("-h,--help", "print this help and exit");
     app.footer("Run 'tannha COMMAND --help' for a command's options.");
+    // One command per run: an action word that is also a command's name ("privacy export")
+    // stays the action.
+    app.require_subcommand(0, 1);
 
     auto* serve = add("serve", "run the webhook server, the outbox relay and the scheduler",
                       "tannha serve --config FILE [--clock ISO8601]");
@@ -238,6 +244,13 @@ struct command_line {
   bool known(const std::string& name) const { return fmt->synopsis.count(name) > 0 && !name.empty(); }
 };
 
+// Who runs this command on this machine: $USER, else the account of the effective uid.
+std::string os_user() {
+  if (const char* user = std::getenv("USER"); user && *user) return user;
+  if (const passwd* pw = ::getpwuid(::geteuid()); pw && pw->pw_name) return pw->pw_name;
+  return "uid" + std::to_string(::geteuid());
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -358,8 +371,7 @@ int run_cli(int argc, char** argv) {
     req.format = v.format;
     req.out = v.out;
     req.dry_run = v.dry_run;
-    const char* user = std::getenv("USER");
-    req.actor = !v.by.empty() ? "cli:" + v.by : std::string("cli") + (user && *user ? std::string(":") + user : "");
+    req.actor = "cli:" + (!v.by.empty() ? v.by : os_user());
     return run_privacy(*cfg, clk, req, std::cout, std::cerr);
   }
   if (name == "export") {

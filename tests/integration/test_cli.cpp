@@ -91,6 +91,8 @@ TEST_CASE("cli: every subcommand's --help exits 0 with its summary, synopsis and
       {"init", {"commented config", "Usage: tannha init", "--non-interactive", "--platform", "--token", "--api-base",
                 "--unit-name", "--unit-id", "--villages", "--visit-day", "--visit-time", "--listen", "--out", "--force",
                 "getMe", "/batdau", "/ketnoi"}},
+      {"privacy", {"everything held about one person", "Usage: tannha privacy show|export|erase", "--unit", "--request",
+                   "--citizen", "--dry-run", "--format", "--out", "--by", "xóa dữ liệu theo yêu cầu", "audit trail"}},
       {"claim", {"one-time code", "Usage: tannha claim --config FILE [--unit ID]", "--unit", "/batdau", "24 hours"}},
       {"doctor", {"check the config", "Usage: tannha doctor --config FILE", "OK, WARN or FAIL", "getMe",
                   "getWebhookInfo", "1 GiB", "Exit status 0"}},
