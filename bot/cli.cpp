@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "bot/app.hpp"
+#include "bot/backup_crypto.hpp"
 #include "bot/claim.hpp"
 #include "bot/clock.hpp"
 #include "bot/config.hpp"
@@ -151,8 +152,29 @@ struct command_line {
     imp->add_flag("--dry-run", v.dry_run, "check the list and report, changing nothing")->disable_flag_override();
 
     auto* backup = add("backup", "copy the database consistently while the server runs",
-                       "tannha backup --config FILE --out FILE");
+                       "tannha backup --config FILE --out FILE [--encrypt --key-file KEY]");
     value(backup, "--out", v.out, "FILE", "the file to write the copy to")->required();
+    backup->add_flag("--encrypt", v.encrypt, "encrypt the copy with KEY (no plaintext copy is written)")
+        ->disable_flag_override();
+    value(backup, "--key-file", v.key_file, "KEY", "with --encrypt: the key, from 'tannha keygen'");
+    backup->footer(
+        "With --encrypt the snapshot is taken into memory, checked and encrypted with libsodium's\n"
+        "XChaCha20-Poly1305 secretstream; 'tannha restore --key-file KEY' decrypts it. Keep the key\n"
+        "apart from the backups (not on the same disk or in the same storage account).");
+
+    auto* restore = add("restore", "decrypt and check a backup, then write it as the database",
+                        "tannha restore --from BACKUP --to DB [--key-file KEY] [--force]", false);
+    value(restore, "--from", v.from, "BACKUP", "the backup file (encrypted or plain)")->required();
+    value(restore, "--to", v.to, "DB", "the database file to write (the bot stopped)")->required();
+    value(restore, "--key-file", v.key_file, "KEY", "the key the backup was encrypted with");
+    restore->add_flag("--force", v.force, "replace DB when it exists")->disable_flag_override();
+    restore->footer(
+        "An encrypted backup is decrypted and authenticated whole: a wrong key or any changed,\n"
+        "added or missing byte is refused. The copy must pass PRAGMA integrity_check before it\n"
+        "takes DB's place (owner-only, 0600); a -wal or -shm file left beside DB is removed.");
+
+    auto* keygen = add("keygen", "create a key for encrypted backups", "tannha keygen --out KEY", false);
+    value(keygen, "--out", v.out, "KEY", "the key file to create (0600; never overwritten)")->required();
 
     auto* privacy = add("privacy", "show, export or erase everything held about one person",
                         "tannha privacy show|export|erase --config FILE --unit ID (--request N | --citizen ID)\n"
@@ -291,6 +313,8 @@ int run_cli(int argc, char** argv) {
   const auto& v = cl.v;
 
   if (name == "init") return run_init(v.init, std::cin, std::cout, std::cerr);
+  if (name == "restore") return run_restore(v.from, v.to, v.key_file, v.force);
+  if (name == "keygen") return run_keygen(v.out);
   if (name == "doctor") return run_doctor(v.config, clock{}, std::cout);
 
   auto cfg = load_config(v.config);
@@ -355,7 +379,11 @@ int run_cli(int argc, char** argv) {
   if (name == "chat") return run_chat(*cfg, clk, v.chat, v.user, v.name, v.group);
   if (name == "migrate") return run_migrate(*cfg);
   if (name == "run-jobs") return run_jobs_cli(*cfg, v.at);
-  if (name == "backup") return run_backup(*cfg, v.out);
+  if (name == "backup") {
+    if (v.encrypt != !v.key_file.empty()) return usage_error("--encrypt and --key-file go together");
+    if (v.encrypt) return run_encrypted_backup(cfg->storage.path, v.out, v.key_file);
+    return run_backup(*cfg, v.out);
+  }
   if (name == "claim") return run_claim(*cfg, clk, v.unit);
   if (name == "import") {
     if (v.file.empty()) return usage_error("give exactly one FILE");

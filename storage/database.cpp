@@ -227,6 +227,37 @@ std::string database::backup_to(const std::string& out) {
   return copy.execAndGet("PRAGMA integrity_check").getString();
 }
 
+std::pair<std::string, std::string> database::snapshot() {
+  SQLite::Database copy(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  sqlite3_backup* b = sqlite3_backup_init(copy.getHandle(), "main", db_.getHandle(), "main");
+  if (!b) throw SQLite::Exception(copy.getHandle(), sqlite3_errcode(copy.getHandle()));
+  int rc = sqlite3_backup_step(b, -1);
+  sqlite3_backup_finish(b);
+  if (rc != SQLITE_DONE) throw SQLite::Exception("backup into memory failed", rc);
+  std::string check = copy.execAndGet("PRAGMA integrity_check").getString();
+  sqlite3_int64 size = 0;
+  unsigned char* bytes = sqlite3_serialize(copy.getHandle(), "main", &size, 0);
+  if (!bytes) throw SQLite::Exception("serialize failed", SQLITE_NOMEM);
+  std::string out(reinterpret_cast<const char*>(bytes), static_cast<std::size_t>(size));
+  sqlite3_free(bytes);
+  return {std::move(out), std::move(check)};
+}
+
+std::string database::check_file(const std::string& path) {
+  try {
+    SQLite::Database copy(path, SQLite::OPEN_READONLY);
+    SQLite::Statement q(copy, "PRAGMA integrity_check(5)");
+    std::string out;
+    while (q.executeStep()) {
+      if (!out.empty()) out += "; ";
+      out += q.getColumn(0).getString();
+    }
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return e.what();
+  }
+}
+
 statement_ref database::prepared(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {

@@ -4,6 +4,7 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include <memory>
+#include <utility>
 #include <unordered_map>
 #include <vector>
 #include <string>
@@ -62,6 +63,14 @@ class database {
   /// that erased data does not stay in old WAL frames. False when a reader kept it from
   /// finishing (the next purge tries again).
   bool checkpoint_truncate();
+
+  /// A consistent snapshot of the whole database as the bytes of a database file, taken with
+  /// the online backup API into memory (no plaintext copy on disk), and its integrity_check
+  /// answer.
+  std::pair<std::string, std::string> snapshot();
+  /// PRAGMA integrity_check's answer for the database file at `path`, opened read-only
+  /// ("ok" when sound; an error text when it is not a database at all).
+  static std::string check_file(const std::string& path);
 
   SQLite::Database& db() { return db_; }
   /// A statement prepared once per SQL text and reused; bindings cleared, reset after use.
