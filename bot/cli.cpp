@@ -170,7 +170,7 @@ struct command_line {
     restore->add_flag("--force", v.force, "replace DB when it exists")->disable_flag_override();
     restore->footer(
         "An encrypted backup is decrypted and authenticated whole: a wrong key or any changed,\n"
-        "added or missing byte is refused. The copy must pass PRAGMA integrity_check before it\n"
+        "added or missing byte is refused. The copy must pass SQLite's integrity check before it\n"
         "takes DB's place (owner-only, 0600); a -wal or -shm file left beside DB is removed.");
 
     auto* keygen = add("keygen", "create a key for encrypted backups", "tannha keygen --out KEY", false);

@@ -90,7 +90,7 @@ TEST_CASE("cli: every subcommand's --help exits 0 with its summary, synopsis and
       {"backup", {"copy the database", "Usage: tannha backup --config FILE --out FILE", "--out", "--encrypt", "--key-file",
                   "apart from the backups"}},
       {"restore", {"decrypt and check a backup", "Usage: tannha restore --from BACKUP --to DB", "--key-file", "--force",
-                   "integrity_check"}},
+                   "integrity check"}},
       {"keygen", {"key for encrypted backups", "Usage: tannha keygen --out KEY", "--out"}},
       {"init", {"commented config", "Usage: tannha init", "--non-interactive", "--platform", "--token", "--api-base",
                 "--unit-name", "--unit-id", "--villages", "--visit-day", "--visit-time", "--listen", "--out", "--force",
