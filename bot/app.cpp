@@ -25,6 +25,7 @@
 #include "bot/log_escaped.hpp"
 #include "bot/metrics.hpp"
 #include "bot/platform.hpp"
+#include "bot/privacy_cli.hpp"
 #include "bot/poller.hpp"
 #include "bot/relay.hpp"
 #include "bot/routes.hpp"
@@ -264,7 +265,8 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
 
   // The scheduler: every 30 s, the posts due by the process clock (docs/DESIGN.md §4). It runs
   // on the writer (or, without one, on the io_context thread), like every other write.
-  handlers::job_runner jobs(*db, cfg.units, {.max_text_units = max_text_units(*kind), .procedures = cfg.procedures});
+  handlers::job_runner jobs(*db, cfg.units, {.max_text_units = max_text_units(*kind), .procedures = cfg.procedures},
+                            retention_options_of(cfg));
   boost::asio::steady_timer job_timer(ioc);
   bool stopping = false;
   boost::asio::co_spawn(

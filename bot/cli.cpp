@@ -2,6 +2,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -11,6 +14,7 @@
 #include <vector>
 
 #include "bot/app.hpp"
+#include "bot/backup_crypto.hpp"
 #include "bot/claim.hpp"
 #include "bot/clock.hpp"
 #include "bot/config.hpp"
@@ -20,6 +24,7 @@
 #include "bot/init_cli.hpp"
 #include "bot/jobs_cli.hpp"
 #include "bot/outbox_cli.hpp"
+#include "bot/privacy_cli.hpp"
 #include "bot/webhook_cli.hpp"
 #include "domain/time.hpp"
 
@@ -47,6 +52,9 @@ class help_formatter : public CLI::Formatter {
 struct cli_values {
   std::string config, clock, url, state, limit, chat, user, name, at, unit, period, what, format, out;
   std::string action, id, file;
+  std::string request, citizen, by, key_file, from, to;
+  bool encrypt = false;
+  bool force = false;
   bool all = false;
   bool dry_run = false;
   bool group = false;
@@ -69,6 +77,9 @@ struct command_line {
     app.formatter(fmt);
     app.set_help_flag("-h,--help", "print this help and exit");
     app.footer("Run 'tannha COMMAND --help' for a command's options.");
+    // One command per run: an action word that is also a command's name ("privacy export")
+    // stays the action.
+    app.require_subcommand(0, 1);
 
     auto* serve = add("serve", "run the webhook server, the outbox relay and the scheduler",
                       "tannha serve --config FILE [--clock ISO8601]");
@@ -143,8 +154,51 @@ struct command_line {
     imp->add_flag("--dry-run", v.dry_run, "check the list and report, changing nothing")->disable_flag_override();
 
     auto* backup = add("backup", "copy the database consistently while the server runs",
-                       "tannha backup --config FILE --out FILE");
+                       "tannha backup --config FILE --out FILE [--encrypt --key-file KEY]");
     value(backup, "--out", v.out, "FILE", "the file to write the copy to")->required();
+    backup->add_flag("--encrypt", v.encrypt, "encrypt the copy with KEY (no plaintext copy is written)")
+        ->disable_flag_override();
+    value(backup, "--key-file", v.key_file, "KEY", "with --encrypt: the key, from 'tannha keygen'");
+    backup->footer(
+        "With --encrypt the snapshot is taken into memory, checked and encrypted with libsodium's\n"
+        "XChaCha20-Poly1305 secretstream; 'tannha restore --key-file KEY' decrypts it. Keep the key\n"
+        "apart from the backups (not on the same disk or in the same storage account).");
+
+    auto* restore = add("restore", "decrypt and check a backup, then write it as the database",
+                        "tannha restore --from BACKUP --to DB [--key-file KEY] [--force]", false);
+    value(restore, "--from", v.from, "BACKUP", "the backup file (encrypted or plain)")->required();
+    value(restore, "--to", v.to, "DB", "the database file to write (the bot stopped)")->required();
+    value(restore, "--key-file", v.key_file, "KEY", "the key the backup was encrypted with");
+    restore->add_flag("--force", v.force, "replace DB when it exists")->disable_flag_override();
+    restore->footer(
+        "An encrypted backup is decrypted and authenticated whole: a wrong key or any changed,\n"
+        "added or missing byte is refused. The copy must pass SQLite's integrity check before it\n"
+        "takes DB's place (owner-only, 0600); a -wal or -shm file left beside DB is removed.");
+
+    auto* keygen = add("keygen", "create a key for encrypted backups", "tannha keygen --out KEY", false);
+    value(keygen, "--out", v.out, "KEY", "the key file to create (0600; never overwritten)")->required();
+
+    auto* privacy = add("privacy", "show, export or erase everything held about one person",
+                        "tannha privacy show|export|erase --config FILE --unit ID (--request N | --citizen ID)\n"
+                        "       [--dry-run] [--format json|csv] [--out FILE] [--by NAME]");
+    privacy->add_option("action", v.action, "show, export or erase")->type_name("ACTION");
+    value(privacy, "--unit", v.unit, "ID", "the unit's id")->required();
+    value(privacy, "--request", v.request, "N", "the person is the citizen of request #N");
+    value(privacy, "--citizen", v.citizen, "ID", "the citizen's id (as shown by show)");
+    privacy->add_flag("--dry-run", v.dry_run, "with erase: say what would change, change nothing")
+        ->disable_flag_override();
+    value(privacy, "--format", v.format, "FORMAT", "json (default) or csv");
+    value(privacy, "--out", v.out, "FILE", "write to FILE (owner-only); export needs it, show prints otherwise");
+    value(privacy, "--by", v.by, "NAME", "who runs it, for the audit trail (default: the OS user)");
+    privacy->footer(
+        "Actions:\n"
+        "  show    everything held about the person: citizen, requests with their history, messages\n"
+        "          in the outbox and unfinished forms that name them, audit entries\n"
+        "  export  the same, written to --out (for a request to access or port one's data)\n"
+        "  erase   anonymise the person now: open requests cancelled (\"xóa dữ liệu theo yêu cầu\"),\n"
+        "          name replaced, phone, address, notes, birth year and every free text of their\n"
+        "          requests erased, messages and forms naming them erased; counts and dates stay\n"
+        "Each action is recorded in the audit trail with who ran it; a --dry-run changes nothing.");
 
     auto* init = add("init", "write a commented config by asking a few questions (in Vietnamese)",
                      "tannha init [--out FILE] [--force]\n"
@@ -214,6 +268,13 @@ struct command_line {
   bool known(const std::string& name) const { return fmt->synopsis.count(name) > 0 && !name.empty(); }
 };
 
+// Who runs this command on this machine: $USER, else the account of the effective uid.
+std::string os_user() {
+  if (const char* user = std::getenv("USER"); user && *user) return user;
+  if (const passwd* pw = ::getpwuid(::geteuid()); pw && pw->pw_name) return pw->pw_name;
+  return "uid" + std::to_string(::geteuid());
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -254,6 +315,8 @@ int run_cli(int argc, char** argv) {
   const auto& v = cl.v;
 
   if (name == "init") return run_init(v.init, std::cin, std::cout, std::cerr);
+  if (name == "restore") return run_restore(v.from, v.to, v.key_file, v.force);
+  if (name == "keygen") return run_keygen(v.out);
   if (name == "doctor") return run_doctor(v.config, clock{}, std::cout);
 
   auto cfg = load_config(v.config);
@@ -318,11 +381,28 @@ int run_cli(int argc, char** argv) {
   if (name == "chat") return run_chat(*cfg, clk, v.chat, v.user, v.name, v.group);
   if (name == "migrate") return run_migrate(*cfg);
   if (name == "run-jobs") return run_jobs_cli(*cfg, v.at, clk, v.force);
-  if (name == "backup") return run_backup(*cfg, v.out);
+  if (name == "backup") {
+    if (v.encrypt != !v.key_file.empty()) return usage_error("--encrypt and --key-file go together");
+    if (v.encrypt) return run_encrypted_backup(cfg->storage.path, v.out, v.key_file);
+    return run_backup(*cfg, v.out);
+  }
   if (name == "claim") return run_claim(*cfg, clk, v.unit);
   if (name == "import") {
     if (v.file.empty()) return usage_error("give exactly one FILE");
     return run_import(*cfg, clk, v.file, v.unit, v.dry_run);
+  }
+  if (name == "privacy") {
+    if (v.action.empty()) return usage_error("give one action: show, export or erase");
+    privacy_request req;
+    req.action = v.action;
+    req.unit = v.unit;
+    req.request = v.request;
+    req.citizen = v.citizen;
+    req.format = v.format;
+    req.out = v.out;
+    req.dry_run = v.dry_run;
+    req.actor = "cli:" + (!v.by.empty() ? v.by : os_user());
+    return run_privacy(*cfg, clk, req, std::cout, std::cerr);
   }
   if (name == "export") {
     // The audit trail names who ran the export on this machine.

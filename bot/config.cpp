@@ -773,7 +773,8 @@ domain::result<config> parse_impl(std::string_view text, const std::string& sour
   const toml::table& root = *parsed;
   config c;
   c.source = source;
-  check_keys(d, root, "", {"server", "platform", "storage", "catalog", "calendar", "relay", "forms", "web", "units"});
+  check_keys(d, root, "", {"server", "platform", "storage", "catalog", "calendar", "relay", "forms", "web", "privacy",
+                         "units"});
 
   read_server(d, root, c.server);
   read_platform(d, root, c.platform);
@@ -802,6 +803,16 @@ domain::result<config> parse_impl(std::string_view text, const std::string& sour
     }
   }
   if (c.web.public_url.empty()) c.web.public_url = "http://" + c.server.listen;
+  if (const toml::table* t = get_table(d, root, "privacy", "")) {
+    check_keys(d, *t, "privacy", {"sent_message_days", "processed_update_days", "closed_request_years", "audit_years"});
+    // Bounded so that a period in seconds never overflows and a typo cannot mean "for ever".
+    read_int(d, *t, "sent_message_days", "privacy", c.privacy.sent_message_days, 1, 36500, "a number of days (1 … 36500)");
+    read_int(d, *t, "processed_update_days", "privacy", c.privacy.processed_update_days, 1, 36500,
+             "a number of days (1 … 36500)");
+    read_int(d, *t, "closed_request_years", "privacy", c.privacy.closed_request_years, 1, 100,
+             "a number of years (1 … 100)");
+    read_int(d, *t, "audit_years", "privacy", c.privacy.audit_years, 1, 100, "a number of years (1 … 100)");
+  }
 
   // The catalog: the user's file or the shipped one.
   std::optional<toml::source_region> catalog_where;

@@ -64,6 +64,14 @@ struct forms_config {
   int draft_ttl_minutes = 24 * 60;
 };
 
+/// [privacy]: how long personal data is kept (README, "Configuration reference").
+struct privacy_config {
+  int sent_message_days = 30;     ///< text of a delivered (or dead) outbox message erased after it
+  int processed_update_days = 14; ///< processed update ids kept (above any platform's redelivery window)
+  int closed_request_years = 5;   ///< citizen anonymised this long after the last request closed
+  int audit_years = 5;            ///< audit entries kept
+};
+
 /// [calendar]: the deployment-wide holidays and make-up working days in effect (the shipped
 /// data/holidays.toml unless the config replaces it, plus extra_*); each unit's `cal` also
 /// holds its own additions.
@@ -87,6 +95,7 @@ struct config {
   storage_config storage;
   relay_config relay;
   forms_config forms;
+  privacy_config privacy;
   calendar_config calendar;
   web_config web;
   std::string source;        ///< the file it was read from (as given)

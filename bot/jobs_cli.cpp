@@ -5,6 +5,7 @@
 
 #include "bot/platform.hpp"
 #include "bot/server_presence.hpp"
+#include "bot/privacy_cli.hpp"
 #include "domain/time.hpp"
 #include "handlers/job_runner.hpp"
 #include "storage/database.hpp"
@@ -35,7 +36,8 @@ int run_jobs_cli(const config& cfg, const std::string& at, const clock& clk, boo
   // Split posts under the platform's own limit, as the server does.
   const auto kind = parse_platform_kind(cfg.platform.kind);
   handlers::job_runner runner(db, cfg.units,
-                              {.max_text_units = max_text_units(kind.value_or(platform_kind::zalo)), .procedures = cfg.procedures});
+                              {.max_text_units = max_text_units(kind.value_or(platform_kind::zalo)), .procedures = cfg.procedures},
+                              retention_options_of(cfg));
   auto stats = runner.run_due_jobs(*when);
   for (const auto& row : box.after(before)) std::cout << "→ [" << row.chat_id << "]\n" << row.text << "\n\n";
   std::cout << "run-jobs at " << domain::iso_instant(*when) << ": " << stats.runs << " job(s) run, " << stats.posts

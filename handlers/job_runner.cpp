@@ -444,6 +444,9 @@ std::string report_text(storage::report_repository& reports, const renderer& ren
   return render.render("baocao", data);
 }
 
+std::string anonymous_name(const renderer& render) { return trim(render.render("an_danh_ten")); }
+std::string erase_reason(const renderer& render) { return trim(render.render("xoa_du_lieu_ly_do")); }
+
 // --- the runner ------------------------------------------------------------------------------
 
 struct job_runner::impl {
@@ -460,10 +463,15 @@ struct job_runner::impl {
   storage::outbox outbox;
   storage::post_choices choices;
   std::vector<domain::procedure> catalog;
+  storage::privacy_repository privacy;
+  retention_options retention;
+  // The instant of this process's last purge: the first one searches every closed request
+  // (the period may have been shortened since the last start), later ones the last day's.
+  std::optional<domain::instant> last_purge;
   int last_without_group = 0;  // logged when it changes, not at every tick
 
   impl(storage::database& d, std::vector<domain::unit> u, std::size_t max_text_units,
-       std::vector<domain::procedure> procedures)
+       std::vector<domain::procedure> procedures, retention_options r)
       : db(d),
         units(std::move(u)),
         jobs(d),
@@ -476,7 +484,44 @@ struct job_runner::impl {
         // Reports can be long: split under the platform's limit.
         outbox(d, [max_text_units](std::string_view text) { return split_by_utf16(text, max_text_units); }),
         choices(d),
-        catalog(std::move(procedures)) {}
+        catalog(std::move(procedures)),
+        privacy(d),
+        retention(r) {}
+
+  // The daily retention purge: once per local day (of the first unit; UTC without units), in
+  // one transaction with its job_runs row; then the WAL is emptied so that the erased bytes
+  // leave the WAL file too. Only counts are logged.
+  std::optional<storage::retention_counts> run_retention(domain::instant now) {
+    const auto offset = units.empty() ? std::chrono::minutes{0} : units.front().utc_offset;
+    const auto local = domain::to_local(now, offset);
+    const auto today = domain::local_day(local);
+    if (local < domain::local_time{today.time_since_epoch()} + retention.time) return std::nullopt;
+    const auto key = domain::iso_date(today);
+    if (jobs.ran(job_names::retention, "*", key)) return std::nullopt;
+    storage::retention_counts counts;
+    try {
+      storage::write_transaction tx(db);
+      const auto since = last_purge ? *last_purge - retention.policy.closed_requests : domain::instant{};
+      counts = privacy.purge(retention.policy, anonymous_name(render), now, since);
+      if (!jobs.record(job_names::retention, "*", key, now, 0)) return std::nullopt;
+      tx.commit();
+      last_purge = now;
+    } catch (const SQLite::Exception& e) {
+      if (storage::is_transient(e)) throw;
+      log::log_error("job_failed", {{"job", job_names::retention}, {"kind", "sqlite"}, {"code", e.getErrorCode()}});
+      return std::nullopt;
+    }
+    bool emptied = counts.total() == 0 || db.checkpoint_truncate();
+    log::log_info("retention_ran", {{"period", key},
+                                    {"messages_erased", counts.messages_erased},
+                                    {"updates_removed", counts.updates_removed},
+                                    {"drafts_removed", counts.drafts_removed},
+                                    {"codes_removed", counts.invites_removed},
+                                    {"citizens_anonymised", counts.citizens_anonymised},
+                                    {"audit_removed", counts.audit_removed},
+                                    {"wal_emptied", emptied}});
+    return counts;
+  }
 
   // One due occurrence of a job: when it was due (local), its period key, how to build it.
   struct due_job {
@@ -577,8 +622,10 @@ struct job_runner::impl {
   }
 };
 
-job_runner::job_runner(storage::database& db, std::vector<domain::unit> units, job_runner_options options)
-    : impl_(std::make_unique<impl>(db, std::move(units), options.max_text_units, std::move(options.procedures))) {}
+job_runner::job_runner(storage::database& db, std::vector<domain::unit> units, job_runner_options options,
+                       retention_options retention)
+    : impl_(std::make_unique<impl>(db, std::move(units), options.max_text_units, std::move(options.procedures),
+                                   retention)) {}
 
 job_runner::~job_runner() = default;
 
@@ -605,6 +652,7 @@ job_run_stats job_runner::run_due_jobs(domain::instant now) {
   storage::write_transaction tx(impl_->db);
   stats.drafts_removed = impl_->drafts.remove_expired(now);
   tx.commit();
+  stats.purged = impl_->run_retention(now);
   return stats;
 }
 

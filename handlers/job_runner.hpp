@@ -12,6 +12,7 @@
 #include "domain/unit.hpp"
 #include "handlers/renderer.hpp"
 #include "storage/database.hpp"
+#include "storage/privacy_repository.hpp"
 #include "storage/report_repository.hpp"
 #include "storage/unit_repository.hpp"
 
@@ -25,6 +26,8 @@ inline constexpr const char* digest = "canhbao";           ///< overdue digest; 
 inline constexpr const char* weekly = "baocao_tuan";       ///< weekly report; key: the week reported
 inline constexpr const char* monthly = "baocao_thang";     ///< monthly report; key: the month reported
 inline constexpr const char* reminder = "nhaclich";        ///< private reminders the day before; key: the visit day
+/// Daily retention purge ([privacy]); unit "*" (it covers every unit); key: the local day.
+inline constexpr const char* retention = "luutru";
 }  // namespace job_names
 
 /// The /quahan text for a unit at `now`: every overdue request, worst first (no phone, address
@@ -45,6 +48,7 @@ struct job_run_stats {
   int posts = 0;  ///< messages queued in the outbox
   int drafts_removed = 0;  ///< expired unfinished forms deleted
   int units_without_group = 0;  ///< units skipped: no group to post to yet
+  std::optional<storage::retention_counts> purged;  ///< what the daily retention job erased, when it ran
 };
 
 /// Settings of the scheduler's posts.
@@ -56,6 +60,19 @@ struct job_runner_options {
   std::vector<domain::procedure> procedures{};
 };
 
+/// The daily retention job's settings (job_names::retention).
+struct retention_options {
+  /// How long personal data is kept ([privacy] in the config).
+  storage::retention_policy policy;
+  /// Local time of day (of the first unit) from which the job runs: a quiet hour.
+  std::chrono::minutes time{2 * 60};
+};
+
+/// The placeholder an anonymised citizen's name becomes (from templates/).
+std::string anonymous_name(const renderer& render);
+/// The reason recorded when `tannha privacy erase` cancels an open request (from templates/).
+std::string erase_reason(const renderer& render);
+
 /// The scheduler's work (docs/DESIGN.md §4): for every unit, the posts due at a given instant. Each
 /// (job, unit, period) runs exactly once: its job_runs row is written in the transaction that
 /// queues its posts. Briefs, cut-offs and digests consider only today's (unit-local)
@@ -65,7 +82,8 @@ struct job_runner_options {
 /// heads), so they also run for a unit that has no group.
 class job_runner {
  public:
-  job_runner(storage::database& db, std::vector<domain::unit> units, job_runner_options options = {});
+  job_runner(storage::database& db, std::vector<domain::unit> units, job_runner_options options = {},
+             retention_options retention = {});
   ~job_runner();
 
   /// Runs every job due at `now` that has not run; a job that fails is logged, rolled back and

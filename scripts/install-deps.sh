@@ -15,6 +15,7 @@ packages=(
   libkainjow-mustache-dev   # templates
   libutf8proc-dev           # NFC and folding of Vietnamese text
   libxlsxwriter-dev zlib1g-dev  # XLSX exports (libxlsxwriter links zlib)
+  libsodium-dev             # encrypted backups (crypto_secretstream_xchacha20poly1305)
   doctest-dev               # tests
   curl                      # README examples and smoke checks
   python3                   # the fault checks (bench/faults.py; ctest faults_quick)

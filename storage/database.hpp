@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 #include <stdexcept>
+#include <utility>
 #include <unordered_map>
 #include <vector>
 #include <string>
@@ -39,7 +40,8 @@ struct schema_too_new : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// One SQLite connection: WAL, busy_timeout, foreign keys; migrations applied on open.
+/// One SQLite connection: WAL, busy_timeout, foreign keys, secure_delete; migrations applied
+/// on open.
 class database {
  public:
   /// Opens (creating if needed) and migrates the database at `path` (":memory:" allowed). A
@@ -71,6 +73,19 @@ class database {
   /// backup), then returns the copy's PRAGMA integrity_check answer ("ok" when sound). A new
   /// `out` is created owner-only (0600); an existing one keeps its mode.
   std::string backup_to(const std::string& out);
+
+  /// PRAGMA wal_checkpoint(TRUNCATE): copies the WAL into the database file and empties it, so
+  /// that erased data does not stay in old WAL frames. False when a reader kept it from
+  /// finishing (the next purge tries again).
+  bool checkpoint_truncate();
+
+  /// A consistent snapshot of the whole database as the bytes of a database file, taken with
+  /// the online backup API into memory (no plaintext copy on disk), and its integrity_check
+  /// answer.
+  std::pair<std::string, std::string> snapshot();
+  /// PRAGMA integrity_check's answer for the database file at `path`, opened read-only
+  /// ("ok" when sound; an error text when it is not a database at all).
+  static std::string check_file(const std::string& path);
 
   SQLite::Database& db() { return db_; }
   /// A statement prepared once per SQL text and reused; bindings cleared, reset after use.

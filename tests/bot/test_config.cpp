@@ -558,3 +558,37 @@ TEST_CASE("config: any other posts value is rejected naming the key and its line
   CHECK(contains(msg, "test.toml:11: units[0].posts: must be \"group\", \"members\" or \"both\" (got \"everyone\")"));
   CHECK(contains(error_of(minimal("posts = 3\n")), "test.toml:11: units[0].posts"));
 }
+
+TEST_CASE("config: [privacy] has documented defaults, takes other periods and refuses zero or absurd ones") {
+  scoped_env t("TANNHA_TOKEN", nullptr), s("TANNHA_WEBHOOK_SECRET", nullptr);
+  auto r = bot::parse_config(minimal(), "test.toml");
+  REQUIRE(r.has_value());
+  CHECK(r->privacy.sent_message_days == 30);
+  CHECK(r->privacy.processed_update_days == 14);
+  CHECK(r->privacy.closed_request_years == 5);
+  CHECK(r->privacy.audit_years == 5);
+
+  r = bot::parse_config(minimal("", "[privacy]\nsent_message_days = 7\nprocessed_update_days = 3\n"
+                                    "closed_request_years = 10\naudit_years = 2\n"),
+                        "test.toml");
+  REQUIRE_MESSAGE(r.has_value(), (r.has_value() ? "" : r.error().message));
+  CHECK(r->privacy.sent_message_days == 7);
+  CHECK(r->privacy.processed_update_days == 3);
+  CHECK(r->privacy.closed_request_years == 10);
+  CHECK(r->privacy.audit_years == 2);
+
+  const auto msg = error_of(minimal("", "[privacy]\nsent_message_days = 0\naudit_years = 1000\nkeep_forever = true\n"));
+  CHECK(contains(msg, "privacy.sent_message_days"));
+  CHECK(contains(msg, "privacy.audit_years"));
+  CHECK(contains(msg, "privacy.keep_forever"));
+}
+
+TEST_CASE("config: the example config's [privacy] values are the defaults") {
+  scoped_env t("TANNHA_TOKEN", nullptr), s("TANNHA_WEBHOOK_SECRET", nullptr);
+  auto r = bot::load_config(example_path);
+  REQUIRE_MESSAGE(r.has_value(), (r.has_value() ? "" : r.error().message));
+  CHECK(r->privacy.sent_message_days == 30);
+  CHECK(r->privacy.processed_update_days == 14);
+  CHECK(r->privacy.closed_request_years == 5);
+  CHECK(r->privacy.audit_years == 5);
+}
