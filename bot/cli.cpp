@@ -58,7 +58,6 @@ struct cli_values {
   bool all = false;
   bool dry_run = false;
   bool group = false;
-  bool force = false;
   init_answers init;
 };
 

@@ -109,10 +109,10 @@ bool http_server::shed_one(const std::optional<asio::ip::address>& peer) {
     if (!victim || s.since < victim->since) victim = &s;
   }
   if (!victim) return false;
+  routes_.stats().inc("http_connections_shed_total");  // before the close, as in listen()
   boost::system::error_code ec;
   victim->stream->socket().close(ec);
   uncount(*victim);
-  routes_.stats().inc("http_connections_shed_total");
   if (auto suppressed = shed_log_.allow(std::chrono::steady_clock::now()))
     log_warn("http_shed", {{"reason", peer ? "per_address" : "full"}, {"suppressed", *suppressed}});
   return true;
@@ -213,9 +213,10 @@ awaitable<void> http_server::listen() {
     auto peer = socket.remote_endpoint(pec).address();
     if (pec || !admit(peer)) {
       // Every place (of this address) is mid-request: the newcomer waits for none of them.
+      // Counted before the close, so whoever sees the close also sees the count.
+      routes_.stats().inc("http_connections_refused_total");
       boost::system::error_code ignore;
       socket.close(ignore);
-      routes_.stats().inc("http_connections_refused_total");
       continue;
     }
     ++active_;
