@@ -610,7 +610,8 @@ void read_units(diagnostics& d, const toml::table& root, std::vector<domain::uni
   for (std::size_t i = 0; i < arr->size(); ++i) {
     const auto& t = *arr->get(i)->as_table();
     const std::string p = index_path("units", i);
-    check_keys(d, t, p, {"id", "name", "chat_id", "admins", "villages", "visit_days", "visit_time", "cutoff_day",
+    check_keys(d, t, p, {"id", "name", "chat_id", "admins", "villages", "visit_days", "visit_time", "morning_time",
+                         "noon_time", "afternoon_time", "evening_time", "cutoff_day",
                          "cutoff_time", "capacity", "utc_offset", "holidays", "makeup_days",
                          "unscheduled_working_days", "result_unreturned_days", "escalation_grace_days",
                          "visit_unrecorded_days", "brief_time", "digest_time", "weekly_report",
@@ -681,6 +682,15 @@ void read_units(diagnostics& d, const toml::table& root, std::vector<domain::uni
       if (!days.empty()) u.schedule.visit_days = days;
     }
     read_time(d, t, "visit_time", p, u.schedule.visit_time);
+    // What "sáng/trưa/chiều/tối" alone stands for in /xeplich (issue 14).
+    if (t.get("morning_time")) {
+      std::chrono::minutes m = u.schedule.visit_time;
+      read_time(d, t, "morning_time", p, m);
+      u.schedule.morning_time = m;
+    }
+    read_time(d, t, "noon_time", p, u.schedule.noon_time);
+    read_time(d, t, "afternoon_time", p, u.schedule.afternoon_time);
+    read_time(d, t, "evening_time", p, u.schedule.evening_time);
     if (const toml::node* cd = t.get("cutoff_day")) {
       const auto* s = cd->as_string();
       if (auto wd = s ? parse_weekday(s->get()) : std::nullopt) u.schedule.cutoff_day = *wd;

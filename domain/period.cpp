@@ -1,6 +1,7 @@
 #include "domain/period.hpp"
 
 #include <array>
+#include <vector>
 
 namespace tannha::domain {
 
@@ -146,6 +147,180 @@ std::optional<period_kind> period_kind_from_folded(std::string_view w) {
   if (w == "thang" || w == "month" || w == "m") return period_kind::month;
   if (w == "quy" || w == "quarter" || w == "q") return period_kind::quarter;
   if (w == "nam" || w == "year" || w == "y") return period_kind::year;
+  return std::nullopt;
+}
+
+namespace {
+
+// "11", "2026", "11/2026", "11-2026": a number and maybe a year after it.
+struct period_number {
+  int value = 0;
+  std::optional<int> year;
+  bool four_digits = false;
+};
+
+std::optional<period_number> read_period_number(std::string_view w) {
+  const auto sep = w.find_first_of("/-.");
+  const auto head = w.substr(0, sep);
+  if (!all_digits(head) || head.size() > 4) return std::nullopt;
+  period_number n;
+  n.value = to_int(head);
+  n.four_digits = head.size() == 4;
+  if (sep != std::string_view::npos) {
+    const auto tail = w.substr(sep + 1);
+    if (!all_digits(tail) || tail.size() != 4 || n.four_digits) return std::nullopt;
+    n.year = to_int(tail);
+  }
+  return n;
+}
+
+bool is_previous_word(std::string_view w) {
+  return w == "truoc" || w == "roi" || w == "qua" || w == "ngoai" || w == "vua";
+}
+
+bool is_filler_word(std::string_view w) {
+  static constexpr std::string_view fillers[] = {"ky", "nay", "hien", "tai", "cua", "trong", "bao", "cao",
+                                                 "thong", "ke", "so", "lieu", "cho", "xem", "toi", "minh",
+                                                 "gui", "lam", "on", "voi", "di"};
+  for (auto f : fillers)
+    if (w == f) return true;
+  return false;
+}
+
+}  // namespace
+
+std::optional<period> parse_period_words(std::string_view folded, day today) {
+  std::vector<std::string> words;
+  {
+    std::string cur;
+    for (char c : folded) {
+      if (c == ' ' || c == ',' || c == '?' || c == '!' || c == ';') {
+        if (!cur.empty()) words.push_back(std::move(cur));
+        cur.clear();
+      } else {
+        cur.push_back(c);
+      }
+    }
+    if (!cur.empty()) words.push_back(std::move(cur));
+  }
+  const int this_year = static_cast<int>(year_month_day{today}.year());
+  std::optional<period_kind> kind;
+  std::optional<int> number;
+  std::optional<int> year_given;
+  bool prev = false;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    std::string w = words[i];
+    while (!w.empty() && (w.back() == '.' || w.back() == ':')) w.pop_back();
+    if (w.empty()) continue;
+    if (auto key = parse_period_key(w); key && w.find('-') != std::string::npos) return key;
+    // Glued abbreviations: "t11", "q3", "thang11", "q3/2026".
+    std::string_view word = w;
+    std::string_view glued_number;
+    if (const auto d = w.find_first_of("0123456789"); d != std::string::npos && d > 0) {
+      word = std::string_view(w).substr(0, d);
+      glued_number = std::string_view(w).substr(d);
+    }
+    std::optional<period_kind> k = period_kind_from_folded(word);
+    if (!k && !glued_number.empty() && word == "t") k = period_kind::month;
+    if (k) {
+      if (*k == period_kind::year && kind && *kind != period_kind::year && glued_number.empty()) {
+        // "tháng 11 năm 2025", "quý 3 năm ngoái": the year of the period named before.
+        if (i + 1 < words.size()) {
+          if (auto n = read_period_number(words[i + 1]); n && n->four_digits) {
+            year_given = n->value;
+            ++i;
+            continue;
+          }
+          if (is_previous_word(words[i + 1])) {
+            year_given = this_year - 1;
+            ++i;
+            continue;
+          }
+          if (words[i + 1] == "nay") {
+            year_given = this_year;
+            ++i;
+            continue;
+          }
+        }
+        return std::nullopt;
+      }
+      kind = k;
+      std::string_view num_text = glued_number;
+      if (num_text.empty() && i + 1 < words.size() && read_period_number(words[i + 1])) num_text = words[++i];
+      if (!num_text.empty()) {
+        auto n = read_period_number(num_text);
+        if (!n) return std::nullopt;
+        if (*k == period_kind::year) {
+          if (!n->four_digits) return std::nullopt;
+          year_given = n->value;
+        } else {
+          if (n->four_digits) return std::nullopt;
+          number = n->value;
+          if (n->year) year_given = n->year;
+        }
+      }
+      continue;
+    }
+    if (auto n = read_period_number(w)) {
+      if (n->four_digits) {
+        year_given = n->value;
+      } else if (!number) {
+        number = n->value;  // "11/2026", "báo cáo 11": a month unless a kind was named
+        if (n->year) year_given = n->year;
+        if (!kind) kind = period_kind::month;
+      } else {
+        return std::nullopt;
+      }
+      continue;
+    }
+    if (is_previous_word(w)) {
+      prev = true;
+      continue;
+    }
+    if (is_filler_word(w)) continue;
+    return std::nullopt;
+  }
+
+  if (!kind) kind = year_given && !number ? period_kind::year : period_kind::week;
+  if (year_given && (*year_given < 1970 || *year_given > 9998)) return std::nullopt;
+  if (*kind == period_kind::year) {
+    if (number) return std::nullopt;
+    if (year_given) return make_year(*year_given);
+    auto p = period_containing(today, period_kind::year);
+    return prev ? previous(p) : p;
+  }
+  if (!number) {
+    if (year_given) return std::nullopt;  // "tháng 2026": which month?
+    auto p = period_containing(today, *kind);
+    return prev ? previous(p) : p;
+  }
+  switch (*kind) {
+    case period_kind::month: {
+      if (*number < 1 || *number > 12) return std::nullopt;
+      int y = year_given.value_or(this_year);
+      auto p = make_month(y, static_cast<unsigned>(*number));
+      if (!year_given && p.first > today) p = make_month(y - 1, static_cast<unsigned>(*number));
+      return p;
+    }
+    case period_kind::quarter: {
+      if (*number < 1 || *number > 4) return std::nullopt;
+      int y = year_given.value_or(this_year);
+      auto p = make_quarter(y, static_cast<unsigned>(*number));
+      if (!year_given && p.first > today) p = make_quarter(y - 1, static_cast<unsigned>(*number));
+      return p;
+    }
+    case period_kind::week: {
+      const int y = year_given.value_or(static_cast<int>(year_month_day{today + days{3} - days{weekday{today}.iso_encoding() - 1}}.year()));
+      if (*number < 1 || *number > iso_weeks_in(y)) return std::nullopt;
+      auto p = make_week(week_one_monday(y) + days{7 * (*number - 1)});
+      if (!year_given && p.first > today) {
+        if (*number > iso_weeks_in(y - 1)) return std::nullopt;
+        p = make_week(week_one_monday(y - 1) + days{7 * (*number - 1)});
+      }
+      return p;
+    }
+    case period_kind::year: break;
+  }
   return std::nullopt;
 }
 

@@ -38,4 +38,12 @@ std::string_view to_string(period_kind k);
 /// "quarter", "year"); nullopt otherwise.
 std::optional<period_kind> period_kind_from_folded(std::string_view word);
 
+/// The period a /baocao phrase names, its words already folded (lower case, no diacritics):
+/// "" (this week), "tuan|thang|quy|nam [nay|truoc|roi|qua|ky truoc]", "thang 11", "t11",
+/// "thang 11/2026", "11/2026", "thang 11 nam 2025", "thang 11 nam ngoai", "quy 3", "q3/2026",
+/// "tuan 48", "nam 2025", "nam ngoai", "tuan truoc", or a key ("2026-11"). A month or quarter
+/// named without a year that has not begun by `today` is last year's. nullopt when a word is
+/// not understood or a number is out of range.
+std::optional<period> parse_period_words(std::string_view folded, day today);
+
 }  // namespace tannha::domain

@@ -164,4 +164,24 @@ result<request_state> apply(request_state from, transition t) {
   return fail(errc::illegal_transition, std::move(msg));
 }
 
+std::string_view event_label(std::optional<request_state> from, request_state to) {
+  if (!from) return "Đăng ký";
+  if (*from == rs::scheduled && to == rs::verified) return "Hoãn lịch";
+  if (*from == rs::scheduled && to == rs::scheduled) return "Dời lịch";
+  if (*from == to) return "";
+  if (*from == rs::needs_papers && to == rs::scheduled) return "Xếp lịch lại";
+  switch (to) {
+    case rs::registered: return "Đăng ký";
+    case rs::verified: return "Đã xác minh";
+    case rs::scheduled: return "Xếp lịch";
+    case rs::needs_papers: return "Yêu cầu bổ sung giấy tờ";
+    case rs::processing: return "Tiếp nhận hồ sơ";
+    case rs::result_ready: return "Có kết quả";
+    case rs::returned: return "Đã trả kết quả";
+    case rs::rejected: return "Từ chối";
+    case rs::cancelled: return "Đã hủy";
+  }
+  return "";
+}
+
 }  // namespace tannha::domain

@@ -30,6 +30,12 @@ std::string_view label(request_state s);
 /// True for the states in which a request is still open (not returned, rejected or cancelled).
 bool is_open(request_state s);
 
+/// What an event of a request's history did, as /hoso shows it (issue 14, item 3): "Đăng ký",
+/// "Đã xác minh", "Hoãn lịch" (scheduled → verified), "Dời lịch" (scheduled → scheduled),
+/// "Xếp lịch lại" (needs_papers → scheduled), "Tiếp nhận", …; "" for an event that kept the
+/// state (an assignment, a rating): its note says what happened.
+std::string_view event_label(std::optional<request_state> from, request_state to);
+
 /// What a user asks to do to a request.
 enum class transition {
   verify,

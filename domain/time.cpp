@@ -207,6 +207,46 @@ std::optional<std::chrono::minutes> parse_user_time(std::string_view s) {
   return std::chrono::minutes{*h * 60 + minute};
 }
 
+std::optional<part_of_day> part_of_day_from_folded(std::string_view w) {
+  if (w == "sang") return part_of_day::morning;
+  if (w == "trua") return part_of_day::noon;
+  if (w == "chieu") return part_of_day::afternoon;
+  if (w == "toi" || w == "dem") return part_of_day::evening;
+  return std::nullopt;
+}
+
+std::string_view part_of_day_name(part_of_day p) {
+  switch (p) {
+    case part_of_day::morning: return "sáng";
+    case part_of_day::noon: return "trưa";
+    case part_of_day::afternoon: return "chiều";
+    case part_of_day::evening: return "tối";
+  }
+  return "sáng";
+}
+
+std::optional<std::chrono::minutes> time_in_part(std::chrono::minutes typed, part_of_day p) {
+  const auto h = typed.count() / 60;
+  switch (p) {
+    case part_of_day::morning:  // 4:00–11:59 ("12 giờ sáng" is not said)
+      if (h >= 4 && h < 12) return typed;
+      return std::nullopt;
+    case part_of_day::noon:  // 11:00–13:59: "12 giờ trưa", "1 giờ trưa"
+      if (h >= 11 && h <= 13) return typed;
+      if (h == 1) return typed + hours{12};
+      return std::nullopt;
+    case part_of_day::afternoon:  // 12:00–18:59: "2 giờ chiều", "14h chiều"
+      if (h >= 12 && h <= 18) return typed;
+      if (h >= 1 && h <= 6) return typed + hours{12};
+      return std::nullopt;
+    case part_of_day::evening:  // 17:00–22:59: "7 giờ tối", "19h tối"
+      if (h >= 17 && h <= 22) return typed;
+      if (h >= 5 && h <= 10) return typed + hours{12};
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 std::optional<instant> parse_iso_instant(std::string_view s) {
   cursor c{trim(s)};
   auto y = c.digits(4, 4);

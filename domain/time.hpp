@@ -55,6 +55,16 @@ std::optional<day> parse_user_date(std::string_view s, day today);
 /// Parses "8h", "8h30", "08:30", "14g", "14g30", "8 giờ", "8 giờ 30"; minutes since midnight,
 /// nullopt when malformed or out of range (25h, 8h75). A bare number is not a time.
 std::optional<std::chrono::minutes> parse_user_time(std::string_view s);
+/// A part of the day people name instead of, or beside, a clock time (issue 14).
+enum class part_of_day { morning, noon, afternoon, evening };
+/// The part of the day a folded word names: "sang", "trua", "chieu", "toi"; nullopt otherwise.
+std::optional<part_of_day> part_of_day_from_folded(std::string_view folded);
+/// Vietnamese name, lower case: "sáng", "trưa", "chiều", "tối".
+std::string_view part_of_day_name(part_of_day p);
+/// A clock time typed beside a part of the day, read the way it is said: "2 giờ chiều" is 14:00,
+/// "7 giờ tối" 19:00, "1 giờ trưa" 13:00, "8 giờ sáng" 08:00; a time past noon stays as typed.
+/// nullopt when the time cannot lie in that part ("15h sáng", "9h tối").
+std::optional<std::chrono::minutes> time_in_part(std::chrono::minutes typed, part_of_day p);
 /// Parses ISO 8601 "2026-11-23T08:00:00Z" or with "+07:00"; seconds may be left out, fractions
 /// are dropped, and a missing zone is UTC. nullopt when malformed.
 std::optional<instant> parse_iso_instant(std::string_view s);

@@ -1,9 +1,11 @@
 #pragma once
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "domain/calendar.hpp"
+#include "domain/time.hpp"
 
 namespace tannha::domain {
 
@@ -14,6 +16,23 @@ struct visit_schedule {
   std::chrono::weekday cutoff_day{std::chrono::Thursday};
   std::chrono::minutes cutoff_time{17 * 60};
   int capacity = 20;
+  /// The times a part of the day stands for when no clock time is typed ("chiều thứ bảy");
+  /// the morning's is visit_time unless configured (keys morning_time … evening_time).
+  std::optional<std::chrono::minutes> morning_time;
+  std::chrono::minutes noon_time{11 * 60 + 30};
+  std::chrono::minutes afternoon_time{14 * 60};
+  std::chrono::minutes evening_time{18 * 60};
+
+  /// The unit's time for a part of the day.
+  std::chrono::minutes time_for(part_of_day p) const {
+    switch (p) {
+      case part_of_day::morning: return morning_time.value_or(visit_time);
+      case part_of_day::noon: return noon_time;
+      case part_of_day::afternoon: return afternoon_time;
+      case part_of_day::evening: return evening_time;
+    }
+    return visit_time;
+  }
 };
 
 /// Thresholds for overdue rules (docs/DESIGN.md §2), in working days or days as named.

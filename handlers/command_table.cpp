@@ -34,7 +34,7 @@ constexpr std::array<command_spec, 27> command_rows{{
     {action::lich,      "lich",      "",                              audience::member,                required, anywhere,     handle_schedule_view},
     {action::quahan,    "quahan",    "",                              audience::member,                required, anywhere,     handle_overdue},
     {action::tim,       "tim",       "timkiem",                       audience::member,                required, anywhere,     handle_search},
-    {action::baocao,    "baocao",    "",                              audience::staff,                 required, anywhere,     handle_report},
+    {action::baocao,    "baocao",    "thongke tongket",               audience::staff,                 required, anywhere,     handle_report},
     {action::phananh,   "phananh",   "",                              audience::anyone,                optional, anywhere,     handle_feedback},
     {action::moi,       "moi",       "",                              audience::staff,                 required, anywhere,     handle_invite},
     {action::thamgia,   "thamgia",   "",                              audience::anyone,                none,     private_only, handle_join},

@@ -5,6 +5,7 @@
 #include "handlers/commands.hpp"
 #include "handlers/free_text.hpp"
 #include "handlers/conversation.hpp"
+#include "handlers/intent.hpp"
 #include "handlers/text.hpp"
 #include "log/log.hpp"
 #include "storage/group_hints.hpp"
@@ -262,6 +263,18 @@ dispatch_outcome dispatcher::impl::route(context& ctx) {
       // Telegram groups may deliver chatter not meant for the bot; Zalo only delivers
       // mentions and replies, which deserve an answer.
       if (msg.is_group && msg.platform == "telegram" && msg.reply_to.empty()) return dispatch_outcome::ignored;
+      // A question instead of a command (issue 14, item 9): a read-only command runs, one that
+      // changes data is only proposed.
+      if (auto guess = guess_intent(parsed.text)) {
+        if (guess->run) {
+          update_commands.push_back(command_name(guess->command));
+          run_command(ctx, parsed_command{guess->command, guess->args});
+        } else {
+          ctx.reply(render.render("co_phai_lenh", {{"command", command_name(guess->command)},
+                                                   {"args", guess->args}}));
+        }
+        return dispatch_outcome::processed;
+      }
       if (msg.is_group) {
         // A mention with free text: a one-line pointer, at most once per person per hour (the
         // record is written in this update's transaction, with the reply).

@@ -59,6 +59,12 @@ std::optional<form_field> lookup_label(std::string_view compact) {
 /// sinh: 1938", an answer typed in a group) names the field of its last words.
 std::optional<form_field> field_of_label(const std::string& label) {
   if (const auto f = lookup_label(fold_compact(label))) return f;
+  if (label.empty() || label.front() != '@') {
+    // Telex slips: "nawm sinh", "ddiaj chir".
+    std::string loose = fold_loose(label);
+    std::erase_if(loose, [](char ch) { return ch == ' ' || ch == '_' || ch == '-'; });
+    if (const auto f = lookup_label(loose)) return f;
+  }
   if (label.empty() || label.front() != '@') return std::nullopt;
   const auto words = split(fold(label), ' ');
   for (std::size_t k = 1; k < words.size(); ++k) {
@@ -220,6 +226,40 @@ parsed_form parse_form(std::string_view text) {
   return form;
 }
 
+parsed_form parse_form_answer(std::string_view text) {
+  std::string rewritten;
+  for (const auto& raw_line : split(unify_newlines(to_nfc(text)), '\n')) {
+    std::string line = trim(raw_line);
+    if (find_colon(line).first == std::string::npos && !line.empty() && line.front() != '/') {
+      // The longest run of up to four leading words that is a label.
+      std::vector<std::pair<std::size_t, std::string>> ends;  // byte end of word k, its loose fold
+      std::size_t i = 0;
+      while (i < line.size() && ends.size() < 4) {
+        while (i < line.size() && line[i] == ' ') ++i;
+        const std::size_t b = i;
+        while (i < line.size() && line[i] != ' ') ++i;
+        if (b < i) ends.emplace_back(i, fold_loose(line.substr(b, i - b)));
+      }
+      for (std::size_t k = ends.size(); k >= 1; --k) {
+        std::string compact;
+        for (std::size_t j = 0; j < k; ++j) compact += ends[j].second;
+        std::erase_if(compact, [](char ch) { return ch == '_' || ch == '-'; });
+        const auto field = lookup_label(compact);
+        const std::string value = trim(std::string_view(line).substr(ends[k - 1].first));
+        if (!field || value.empty()) continue;
+        const bool short_label = compact == "to" || compact == "ban" || compact == "ap" || compact == "ten" ||
+                                 compact == "dt" || compact == "ns";
+        if (short_label && !(value[0] >= '0' && value[0] <= '9')) continue;
+        line = line.substr(0, ends[k - 1].first) + ": " + value;
+        break;
+      }
+    }
+    rewritten += line;
+    rewritten += '\n';
+  }
+  return parse_form(rewritten);
+}
+
 parsed_form merge_forms(const parsed_form& earlier, const parsed_form& later) {
   parsed_form merged;
   merged.values = earlier.values;
@@ -234,12 +274,19 @@ parsed_form merge_forms(const parsed_form& earlier, const parsed_form& later) {
   merged.unknown_labels = later.unknown_labels;
   merged.label_suggestions = later.label_suggestions;
   merged.stray_lines = later.stray_lines;
+  // A confirmation holds only for the name it was given for.
+  merged.name_confirmed = earlier.name_confirmed && !later.values.contains(form_field::ho_ten);
   return merged;
 }
 
 void to_json(nlohmann::json& j, const parsed_form& f) {
   j = nlohmann::json::object();
   for (const auto& [field, value] : f.values) j[nlohmann::json(field).get<std::string>()] = value;
+  if (f.pending_yes) {
+    j["_yes_field"] = nlohmann::json(f.pending_yes->first).get<std::string>();
+    j["_yes_value"] = f.pending_yes->second;
+  }
+  if (f.name_confirmed) j["_name_ok"] = true;
 }
 
 void from_json(const nlohmann::json& j, parsed_form& f) {
@@ -249,6 +296,15 @@ void from_json(const nlohmann::json& j, parsed_form& f) {
     auto it = j.find(nlohmann::json(field).get<std::string>());
     if (it != j.end() && it->is_string()) f.values[field] = it->get<std::string>();
   }
+  const auto yf = j.find("_yes_field");
+  const auto yv = j.find("_yes_value");
+  if (yf != j.end() && yv != j.end() && yf->is_string() && yv->is_string()) {
+    for (auto field : all_form_fields)
+      if (nlohmann::json(field).get<std::string>() == yf->get<std::string>())
+        f.pending_yes = std::pair{field, yv->get<std::string>()};
+  }
+  const auto ok = j.find("_name_ok");
+  f.name_confirmed = ok != j.end() && ok->is_boolean() && ok->get<bool>();
 }
 
 std::string form_problem::fix_label() const {
@@ -257,7 +313,8 @@ std::string form_problem::fix_label() const {
     case kind::lookup: return label;
     case kind::bad_year: return std::string(field_label(form_field::nam_sinh));
     case kind::bad_phone: return std::string(field_label(form_field::sdt));
-    case kind::bad_name: return std::string(field_label(form_field::ho_ten));
+    case kind::bad_name:
+    case kind::name_no_marks: return std::string(field_label(form_field::ho_ten));
     case kind::unknown_label:
     case kind::stray:
     case kind::repeated:
@@ -274,9 +331,10 @@ void to_json(nlohmann::json& j, const form_problem& p) {
     case k::stray: j = {{"stray", true}, {"typed", p.typed}}; return;
     case k::repeated: j = {{"repeated", true}, {"label", p.label}}; return;
     case k::bad_name: j = {{"bad_name", true}, {"typed", p.typed}}; return;
-    case k::bad_year: j = {{"bad_year", true}, {"typed", p.typed}}; return;
+    case k::bad_year: j = {{"bad_year", true}, {"typed", p.typed}, {"ambiguous", p.ambiguous}}; return;
     case k::bad_phone: j = {{"bad_phone", true}, {"typed", p.typed}}; return;
     case k::wrong_village: j = {{"wrong_village", true}, {"own", p.own}}; return;
+    case k::name_no_marks: j = {{"name_no_marks", true}, {"typed", p.typed}}; return;
     case k::lookup: {
       // "Không tìm thấy thủ tục …": the label inside a sentence is lower case.
       j = {{"lookup", true},

@@ -1,5 +1,7 @@
 #pragma once
 #include <map>
+#include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +38,9 @@ struct parsed_form {
   std::vector<std::string> label_suggestions; ///< for each unknown label, the closest field label or ""
   std::vector<std::string> stray_lines;       ///< non-empty lines without "label:"
   std::vector<form_field> repeated;           ///< fields given twice with different values
+  /// A "có phải …?" the bot asked about this draft: the field and the value a yes would set.
+  std::optional<std::pair<form_field, std::string>> pending_yes;
+  bool name_confirmed = false;  ///< the name without diacritics was confirmed as it is
 };
 
 /// A draft is saved as {"ho_ten": "…", …}: the recognised values only (what went wrong was
@@ -46,7 +51,8 @@ void from_json(const nlohmann::json& j, parsed_form& f);
 
 /// One thing wrong with a registration form, as the reply lists it.
 struct form_problem {
-  enum class kind { missing, unknown_label, stray, repeated, bad_name, bad_year, bad_phone, lookup, wrong_village };
+  enum class kind { missing, unknown_label, stray, repeated, bad_name, bad_year, bad_phone, lookup, wrong_village,
+                    name_no_marks };
   kind what = kind::missing;
   std::string label{};   ///< the field's label (missing, repeated, lookup: "Thôn")
   std::string typed{};   ///< what was typed (unknown_label, stray, bad_*, lookup)
@@ -81,6 +87,12 @@ void to_json(nlohmann::json& j, const form_problem& p);
 /// - list bullets before labels ("- ", "• ", "1. ") are ignored, and so is a first line that
 ///   is a command ("/dangky"), so the whole message may be passed in.
 parsed_form parse_form(std::string_view text);
+
+/// parse_form() for an answer to a waiting form (issue 14, item 6): a line without a colon whose
+/// first words are a label is read as that label and its value ("dia chi xom 1 nha mau xanh",
+/// "nam sinh 1938", "sdt 0912345678"); Telex slips in labels are forgiven ("nawm sinh").
+/// Short labels that begin ordinary sentences ("tổ", "bản", "ấp", "tên") need a colon.
+parsed_form parse_form_answer(std::string_view text);
 
 /// Merges a later answer into an earlier draft: fields in `later` replace those in `earlier`;
 /// `repeated` keeps the earlier repetitions the answer does not settle, and unknown labels and

@@ -12,6 +12,7 @@
 #include "handlers/commands.hpp"
 #include "handlers/free_text.hpp"
 #include "handlers/text.hpp"
+#include "handlers/when_parser.hpp"
 #include "storage/team_links.hpp"
 
 namespace tannha::handlers {
@@ -332,94 +333,6 @@ void tell_village_heads(context& ctx, const target& t, json data) {
 // ---------------------------------------------------------------------------------------------
 // /xeplich: date, time and team
 
-// A weekday named by the tokens at i ("thứ bảy", "thu 7", "t7", "chủ nhật", "cn"); sets `used`.
-std::optional<std::chrono::weekday> weekday_at(const std::vector<token>& tk, std::size_t i, std::size_t& used) {
-  const auto& w = tk[i].folded;
-  // "thứ bảy", "thứ 7", "chủ nhật" come as two words; the names are domain's.
-  if ((w == "thu" || w == "chu") && i + 1 < tk.size()) {
-    if (auto d = domain::weekday_from_folded(w + tk[i + 1].folded)) {
-      used = 2;
-      return d;
-    }
-  }
-  if (auto d = domain::weekday_from_folded(w)) {
-    used = 1;
-    return d;
-  }
-  return std::nullopt;
-}
-
-struct when_spec {
-  std::optional<domain::day> date;
-  std::optional<std::chrono::minutes> time;
-  std::string date_typed;  ///< how the date was written, for "ngày đã qua"
-  std::string bad;         ///< a word that is neither a date nor a time
-};
-
-when_spec parse_when(const std::string& text, domain::day today) {
-  using namespace std::chrono;
-  when_spec w;
-  auto tk = tokenize(text);
-  bool afternoon = false;
-  auto span_text = [&](std::size_t a, std::size_t n) { return text.substr(tk[a].begin, tk[a + n - 1].end - tk[a].begin); };
-  for (std::size_t i = 0; i < tk.size();) {
-    const auto& f = tk[i].folded;
-    auto next = [&](std::size_t k) -> std::string { return i + k < tk.size() ? tk[i + k].folded : std::string(); };
-    std::size_t used = 0;
-    if (f == "hom" && (next(1) == "nay" || next(1) == "qua")) {
-      w.date = next(1) == "nay" ? today : today - days{1};  // "hôm qua" is answered as a past day
-      w.date_typed = span_text(i, 2);
-      i += 2;
-    } else if (f == "ngay" && (next(1) == "mai" || next(1) == "kia")) {
-      w.date = today + days{next(1) == "mai" ? 1 : 2};
-      w.date_typed = span_text(i, 2);
-      i += 2;
-    } else if (f == "mai" || f == "mot") {
-      w.date = today + days{f == "mai" ? 1 : 2};
-      w.date_typed = tk[i].text;
-      i += 1;
-    } else if (auto wd = weekday_at(tk, i, used)) {
-      // The next such day on or after today; "tuần sau" moves it a week on.
-      domain::day d = today + (*wd - weekday{today});
-      std::size_t n = used;
-      if (i + n + 1 < tk.size() && tk[i + n].folded == "tuan" && tk[i + n + 1].folded == "sau") {
-        d += days{7};
-        n += 2;
-      }
-      w.date = d;
-      w.date_typed = span_text(i, n);
-      i += n;
-    } else if (f == "ngay" || f == "luc" || f == "vao" || f == "sang" || f == "buoi" || f == "trua" ||
-               f == "tuan" || f == "nay") {
-      i += 1;  // filler words: "ngày 28/11 lúc 8h", "sáng thứ bảy tuần này"
-    } else if (f == "chieu" || f == "toi") {
-      afternoon = true;
-      i += 1;
-    } else if (auto d = domain::parse_user_date(tk[i].text, today)) {
-      w.date = *d;
-      w.date_typed = tk[i].text;
-      i += 1;
-    } else {
-      // A time may span words: "8 giờ 30 phút".
-      bool found = false;
-      for (std::size_t n = std::min<std::size_t>(4, tk.size() - i); n >= 1; --n) {
-        if (auto t = domain::parse_user_time(fold(span_text(i, n)))) {
-          w.time = *t;
-          i += n;
-          found = true;
-          break;
-        }
-      }
-      if (!found) {
-        w.bad = tk[i].text;
-        return w;
-      }
-    }
-  }
-  if (afternoon && w.time && *w.time < hours{12}) *w.time += hours{12};
-  return w;
-}
-
 // Open requests other than this one that hold day d.
 int others_on(context& ctx, const target& t, domain::day d) {
   int n = ctx.svc.requests.booked_on(ctx.unit->id, d);
@@ -568,7 +481,10 @@ void handle_reject(context& ctx, const std::string& args) {
 void handle_schedule(context& ctx, const std::string& args) {
   auto t = load(ctx, action::xeplich, args);
   if (!t) return;
-  auto to = next_state(ctx, *t, transition::schedule);
+  // /xeplich on a scheduled visit moves it (issue 14, item 2): a "Dời lịch" event from scheduled
+  // to scheduled; /hoan stays "postponed, date unknown".
+  const bool move = t->r.state == request_state::scheduled;
+  std::optional<request_state> to = move ? std::optional(request_state::scheduled) : next_state(ctx, *t, transition::schedule);
   if (!to) return;
   const auto& unit = *ctx.unit;
   const auto today = ctx.today();
@@ -610,6 +526,8 @@ void handle_schedule(context& ctx, const std::string& args) {
     day = *when.date;
     booked = others_on(ctx, *t, day);
     over = capacity > 0 && booked >= capacity;
+  } else if (move && t->r.visit_day) {
+    day = *t->r.visit_day;  // only the time or the team changes
   } else {
     // The proposed day while it lies ahead, else the slot rule from now; a full day moves on.
     if (t->r.proposed_day && *t->r.proposed_day >= today) {
@@ -624,12 +542,37 @@ void handle_schedule(context& ctx, const std::string& args) {
       day = domain::next_visit_day(day, unit.schedule, unit.cal);
     moved = day != first_choice;
   }
-  const std::string time = domain::format_hhmm(when.time ? *when.time : unit.schedule.visit_time);
+  // A part of the day without a clock time takes the unit's time for it, and the reply says so.
+  std::string part_note;
+  std::chrono::minutes minutes = unit.schedule.visit_time;
+  if (when.time) {
+    minutes = *when.time;
+  } else if (when.part) {
+    minutes = unit.schedule.time_for(*when.part);
+    part_note = std::string(domain::part_of_day_name(*when.part));
+  } else if (move && !t->r.visit_time.empty()) {
+    minutes = domain::parse_hhmm(t->r.visit_time).value_or(minutes);
+  }
+  const std::string time = domain::format_hhmm(minutes);
+  const auto& vdays = unit.schedule.visit_days;
+  const bool off_day = std::find(vdays.begin(), vdays.end(), std::chrono::weekday{day}) == vdays.end();
+  std::vector<std::string> vday_names;
+  for (auto wd : vdays) vday_names.push_back(domain::weekday_name(wd));
 
+  const std::string old_day = t->r.visit_day ? domain::format_weekday_date(*t->r.visit_day) : "";
+  const std::string old_time = t->r.visit_time;
+  if (move && t->r.visit_day == day && old_time == time && team == t->r.team) {
+    json d = base_data(*t);
+    d["day"] = old_day;
+    d["time"] = old_time;
+    ctx.reply(ctx.svc.render.render("xeplich_khong_doi", d));
+    return;
+  }
   t->r.visit_day = day;
   t->r.visit_time = time;
   t->r.team = team;
-  std::string note = "Lịch: " + domain::format_weekday_date(day) + " " + time;
+  std::string note = (move ? "Dời lịch: " : "Lịch: ") + domain::format_weekday_date(day) + " " + time;
+  if (move) note += " (trước: " + old_day + " " + old_time + ")";
   if (!team.empty()) note += "; đoàn: " + team;
   save(ctx, *t, *to, note);
   if (team_given) storage::team_links(ctx.svc.db).set(t->r.id, choice.user_ids);
@@ -645,9 +588,17 @@ void handle_schedule(context& ctx, const std::string& args) {
   d["capacity"] = capacity;
   d["over"] = over;
   d["booked"] = booked;
+  d["part"] = part_note;
+  d["off_day"] = off_day;
+  d["visit_days"] = join(vday_names, ", ");
+  d["rescheduled"] = move;
+  d["old_day"] = old_day;
+  d["old_time"] = old_time;
   ctx.reply(ctx.svc.render.render("xeplich_xong", d));
-  announce(ctx, *t, "xếp lịch " + domain::format_weekday_date(day) + " lúc " + time);
-  tell_village_heads(ctx, *t, {{"scheduled", true}, {"day", domain::format_weekday_date(day)}, {"time", time}, {"team", team}});
+  const std::string when_words = domain::format_weekday_date(day) + " lúc " + time;
+  announce(ctx, *t, move ? "dời lịch sang " + when_words + " (trước: " + old_day + " " + old_time + ")" : "xếp lịch " + when_words);
+  tell_village_heads(ctx, *t, {{"scheduled", !move}, {"rescheduled", move}, {"old_day", old_day}, {"old_time", old_time},
+                               {"day", domain::format_weekday_date(day)}, {"time", time}, {"team", team}});
 }
 
 void handle_assign(context& ctx, const std::string& args) {

@@ -50,7 +50,7 @@ void handle_record(context& ctx, const std::string& args) {
   nlohmann::json events = nlohmann::json::array();
   for (const auto& e : svc.requests.events(r->id)) {
     events.push_back({{"at", local_stamp(ctx, e.at)},
-                      {"to", domain::label(e.to)},
+                      {"to", domain::event_label(e.from, e.to)},
                       {"note", chat_text(ctx, e.note)},
                       {"actor", actor_name(ctx, e.actor)}});
   }

@@ -7,6 +7,7 @@
 #include "handlers/commands.hpp"
 #include "handlers/form_parser.hpp"
 #include "handlers/free_text.hpp"
+#include "handlers/person_words.hpp"
 #include "handlers/text.hpp"
 
 namespace tannha::handlers {
@@ -37,7 +38,16 @@ struct valid_form {
 };
 
 // Checks the form; fills `problems` and returns the valid form when there is none.
-std::optional<valid_form> validate(context& ctx, const parsed_form& f, std::vector<form_problem>& problems) {
+// What the bot read differently from what was typed, said in the reply (issue 14: "38" is 1938,
+// "ông" is not part of the name), and the one "có phải …?" a yes may answer.
+struct readings {
+  std::vector<std::string> notes;
+  std::optional<std::pair<form_field, std::string>> pending_yes;
+  int questions = 0;  ///< "có phải" questions in the reply: a bare yes answers only a single one
+};
+
+std::optional<valid_form> validate(context& ctx, const parsed_form& f, std::vector<form_problem>& problems,
+                                   readings& read) {
   using kind = form_problem::kind;
   const auto& unit = *ctx.unit;
   valid_form out;
@@ -50,6 +60,12 @@ std::optional<valid_form> validate(context& ctx, const parsed_form& f, std::vect
     problems.push_back({.what = kind::missing, .label = std::string(field_label(field))});
   };
   auto bad = [&](kind k, const std::string& typed) { problems.push_back({.what = k, .typed = typed}); };
+  // A miss with one suggestion is a "có phải …?" that "đúng" may answer.
+  auto offer_yes = [&](form_field field, const lookup_miss& miss) {
+    if (miss.ambiguous || miss.suggestions.size() != 1) return;
+    read.pending_yes = std::pair{field, miss.suggestions.front()};
+    ++read.questions;
+  };
 
   for (std::size_t i = 0; i < f.unknown_labels.size(); ++i) {
     std::string sugg = i < f.label_suggestions.size() ? f.label_suggestions[i] : "";
@@ -60,14 +76,25 @@ std::optional<valid_form> validate(context& ctx, const parsed_form& f, std::vect
     problems.push_back({.what = kind::repeated, .label = std::string(field_label(field))});
 
   // Họ tên
-  auto name = value(form_field::ho_ten);
-  if (name.empty()) {
+  auto typed_name = value(form_field::ho_ten);
+  const auto reading = read_person_name(typed_name);
+  const auto& name = reading.name;
+  if (typed_name.empty()) {
     missing(form_field::ho_ten);
   } else if (fold(name).find_first_of("abcdefghijklmnopqrstuvwxyz") == std::string::npos || name.size() > 200) {
-    bad(kind::bad_name, name);
+    bad(kind::bad_name, typed_name);
   } else {
-    out.citizen.full_name = name;
-    out.citizen.folded_name = fold(name);
+    if (!reading.honorific.empty())
+      read.notes.push_back("Họ tên ghi là \"" + name + "\" (bỏ chữ \"" + reading.honorific + "\" ở đầu).");
+    if (reading.no_marks && !f.name_confirmed) {
+      // Printed on the appointment slip: ask once, keep it when confirmed.
+      problems.push_back({.what = kind::name_no_marks, .typed = name});
+      read.pending_yes = std::pair{form_field::ho_ten, name};
+      ++read.questions;
+    } else {
+      out.citizen.full_name = name;
+      out.citizen.folded_name = fold(name);
+    }
   }
 
   // Năm sinh
@@ -75,19 +102,15 @@ std::optional<valid_form> validate(context& ctx, const parsed_form& f, std::vect
   if (year_text.empty()) {
     missing(form_field::nam_sinh);
   } else {
-    // The first 4-digit number is the year: "1938", "12/03/1938", "1938 (87 tuổi)".
-    int year = 0;
-    bool ok = false;
-    for (std::size_t i = 0; i + 4 <= year_text.size() && !ok; ++i) {
-      auto digit = [&](std::size_t k) { return k < year_text.size() && std::isdigit(static_cast<unsigned char>(year_text[k])); };
-      if (digit(i) && digit(i + 1) && digit(i + 2) && digit(i + 3) && !digit(i + 4) && (i == 0 || !digit(i - 1))) {
-        year = std::stoi(year_text.substr(i, 4));
-        ok = true;
-      }
+    const int this_year = static_cast<int>(std::chrono::year_month_day{ctx.today()}.year());
+    const auto y = read_birth_year(year_text, this_year);
+    if (!y.year) {
+      problems.push_back({.what = kind::bad_year, .typed = year_text, .ambiguous = y.ambiguous});
+    } else {
+      out.citizen.birth_year = *y.year;
+      if (y.two_digits)
+        read.notes.push_back("Năm sinh \"" + year_text + "\" được hiểu là " + std::to_string(*y.year) + ".");
     }
-    int this_year = static_cast<int>(std::chrono::year_month_day{ctx.today()}.year());
-    if (!ok || year < 1900 || year > this_year) bad(kind::bad_year, year_text);
-    else out.citizen.birth_year = year;
   }
 
   // Thôn: a village head registers for their own village, which is also the default.
@@ -103,6 +126,7 @@ std::optional<valid_form> validate(context& ctx, const parsed_form& f, std::vect
     else out.citizen.village = *v.value;
   } else {
     problems.push_back(lookup_problem(form_field::thon, v.miss, unit.villages));
+    offer_yes(form_field::thon, v.miss);
   }
 
   // Địa chỉ: the team needs to find the house.
@@ -126,6 +150,7 @@ std::optional<valid_form> validate(context& ctx, const parsed_form& f, std::vect
     out.citizen.categories = join(*c.value, ";");
   } else {
     problems.push_back(lookup_problem(form_field::doi_tuong, c.miss));
+    offer_yes(form_field::doi_tuong, c.miss);
   }
 
   // Thủ tục
@@ -136,6 +161,7 @@ std::optional<valid_form> validate(context& ctx, const parsed_form& f, std::vect
     out.procedure = *p.value;
   } else {
     problems.push_back(lookup_problem(form_field::thu_tuc, p.miss));
+    offer_yes(form_field::thu_tuc, p.miss);
   }
 
   out.citizen.notes = value(form_field::ghi_chu);
@@ -157,15 +183,26 @@ std::string format_visit(context& ctx, domain::day d) {
   return domain::format_weekday_date(d);
 }
 
-void answer_problems(context& ctx, const parsed_form& form, const std::vector<form_problem>& problems) {
+void answer_problems(context& ctx, const parsed_form& form, const std::vector<form_problem>& problems,
+                     const readings& read) {
+  // A field is "recorded" only when nothing about it was refused or asked (issue 14, item 8).
   std::vector<std::string> have_list;
-  for (auto field : all_form_fields)
-    if (form.values.count(field)) have_list.emplace_back(field_label(field));
+  for (auto field : all_form_fields) {
+    if (!form.values.count(field)) continue;
+    const std::string label(field_label(field));
+    const bool refused = std::any_of(problems.begin(), problems.end(), [&](const form_problem& p) {
+      return p.fix_label() == label || (p.what == form_problem::kind::wrong_village && field == form_field::thon);
+    });
+    if (!refused) have_list.push_back(label);
+  }
   // What was typed is repeated only as a short masked excerpt (a phone, a diagnosis as a category).
   json listed = problems;
   for (auto& p : listed)
     if (p.contains("typed") && p["typed"].is_string()) p["typed"] = echo(ctx, p["typed"].get<std::string>());
+  json notes = read.notes;
   ctx.reply(ctx.svc.render.render("dangky_thieu", {{"problems", listed},
+                                                   {"readings", notes},
+                                                   {"yes_hint", read.questions == 1},
                                                    {"have_any", !have_list.empty()},
                                                    {"have", join(have_list, ", ")},
                                                    {"examples", example_lines(problems)},
@@ -185,7 +222,7 @@ void keep_draft(context& ctx, const parsed_form& form) {
 
 // Stores a valid form: the citizen (found or new), then the request, unless an open one for
 // the same citizen and procedure exists.
-void register_valid(context& ctx, valid_form& v) {
+void register_valid(context& ctx, valid_form& v, const readings& read) {
   auto& svc = ctx.svc;
   const auto& unit = *ctx.unit;
   svc.drafts.remove(ctx.msg.chat_id, ctx.msg.user_id);
@@ -240,7 +277,8 @@ void register_valid(context& ctx, valid_form& v) {
                {"first_choice", domain::format_weekday_date(slot.first_choice)},
                {"capacity", unit.schedule.capacity},
                {"approved", approved},
-               {"registrant", actor_name(ctx, ctx.msg.user_id)}};
+               {"registrant", actor_name(ctx, ctx.msg.user_id)},
+               {"readings", read.notes}};
   if (ctx.in_group()) {
     // The group sees no health detail, no address and a masked phone (docs/DESIGN.md §6).
     data["full"] = false;
@@ -258,16 +296,19 @@ void register_valid(context& ctx, valid_form& v) {
 // Validates a (merged) form and either registers it or keeps it as a draft.
 void process_form(context& ctx, const parsed_form& form) {
   std::vector<form_problem> problems;
-  auto valid = validate(ctx, form, problems);
+  readings read;
+  auto valid = validate(ctx, form, problems, read);
   if (!valid) {
-    // Only recognised fields are kept for the next answer.
+    // Only recognised fields are kept for the next answer, with the question a yes answers.
     parsed_form keep;
     keep.values = form.values;
+    keep.name_confirmed = form.name_confirmed;
+    if (read.questions == 1) keep.pending_yes = read.pending_yes;
     keep_draft(ctx, keep);
-    answer_problems(ctx, form, problems);
+    answer_problems(ctx, form, problems, read);
     return;
   }
-  register_valid(ctx, *valid);
+  register_valid(ctx, *valid, read);
 }
 
 }  // namespace
@@ -302,9 +343,26 @@ bool handle_draft_answer(context& ctx, const std::string& text) {
   auto d = ctx.svc.drafts.get(ctx.msg.chat_id, ctx.msg.user_id, ctx.now);
   if (!d || d->unit_id != ctx.unit->id) return false;
   if (!may(action::dangky, {ctx.role()})) return false;
-  auto answer = parse_form(text);
+  auto draft = draft_form(d->body);
+  // "đúng", "dung roi", "phải" after a "có phải …?" answers it; "không" drops the guess.
+  if (draft.pending_yes && is_yes_answer(text)) {
+    const auto [field, value] = *draft.pending_yes;
+    draft.values[field] = value;
+    if (field == form_field::ho_ten) draft.name_confirmed = true;
+    draft.pending_yes.reset();
+    process_form(ctx, draft);
+    return true;
+  }
+  if (draft.pending_yes && is_no_answer(text)) {
+    const std::string label(field_label(draft.pending_yes->first));
+    draft.pending_yes.reset();
+    keep_draft(ctx, draft);
+    ctx.reply(ctx.svc.render.render("dangky_khong_dong_y", {{"label", label}}));
+    return true;
+  }
+  auto answer = parse_form_answer(text);
   if (answer.values.empty() && answer.unknown_labels.empty()) return false;
-  auto merged = merge_forms(draft_form(d->body), answer);
+  auto merged = merge_forms(draft, answer);
   process_form(ctx, merged);
   return true;
 }

@@ -9,31 +9,10 @@ namespace tannha::handlers {
 
 namespace {
 
-// The period /baocao asks for: "[tuan|thang|quy|nam] [kỳ trước]" or a key ("2026-11");
-// nullopt when a word is not understood.
+// The period /baocao asks for (domain::parse_period_words), read from its words folded and with
+// Telex slips taken out; nullopt when a word is not understood.
 std::optional<domain::period> requested_period(const std::string& args, domain::day today) {
-  auto kind = domain::period_kind::week;
-  bool previous = false;
-  std::optional<domain::period> explicit_key;
-  auto words = split(fold(args), ' ');
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    auto w = trim(words[i]);
-    if (w.empty()) continue;
-    if (auto k = domain::period_kind_from_folded(w)) {
-      kind = *k;
-    } else if (w == "truoc" || w == "roi" || w == "qua") {
-      previous = true;  // "kỳ trước", "tháng trước", "tuần rồi", "tuần qua"
-    } else if (w == "ky" || w == "nay" || w == "này") {
-      // "kỳ này", "tháng này": the current period, the default
-    } else if (auto p = domain::parse_period_key(w)) {
-      explicit_key = p;
-    } else {
-      return std::nullopt;
-    }
-  }
-  if (explicit_key) return explicit_key;
-  auto p = domain::period_containing(today, kind);
-  return previous ? domain::previous(p) : p;
+  return domain::parse_period_words(fold_loose(args), today);
 }
 
 }  // namespace

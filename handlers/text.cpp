@@ -177,6 +177,54 @@ std::string fold_compact(std::string_view s) {
   return f;
 }
 
+std::string untelex_word(std::string_view w) {
+  if (w.size() < 3) return std::string(w);
+  const auto vowel = [](char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; };
+  bool has_vowel = false;
+  for (char c : w) {
+    if (c >= '0' && c <= '9') return std::string(w);
+    if (static_cast<unsigned char>(c) >= 0x80) return std::string(w);
+    has_vowel = has_vowel || vowel(c);
+  }
+  if (!has_vowel) return std::string(w);
+  std::string out(w);
+  if (std::string_view("sfrxj").find(out.back()) != std::string_view::npos) out.pop_back();
+  std::string clean;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const char c = out[i];
+    if (c == 'w' && i > 0 && (out[i - 1] == 'u' || out[i - 1] == 'o' || out[i - 1] == 'a')) continue;
+    if (!clean.empty() && c == clean.back() && (c == 'a' || c == 'e' || c == 'o' || c == 'd')) continue;
+    clean.push_back(c);
+  }
+  return clean;
+}
+
+std::string title_case_words(std::string_view s) {
+  std::string out;
+  bool word_start = true;
+  for (char32_t c : code_points(to_lower(to_nfc(s)))) {
+    if (is_space(c)) {
+      word_start = true;
+      append_utf8(out, U' ');
+      continue;
+    }
+    if (word_start) c = static_cast<char32_t>(utf8proc_toupper(static_cast<utf8proc_int32_t>(c)));
+    word_start = c == U'-';
+    append_utf8(out, c);
+  }
+  return out;
+}
+
+std::string fold_loose(std::string_view s) {
+  std::string out;
+  for (const auto& w : split(fold(s), ' ')) {
+    if (w.empty()) continue;
+    if (!out.empty()) out.push_back(' ');
+    out += untelex_word(w);
+  }
+  return out;
+}
+
 std::vector<std::string> split(std::string_view s, char delim) {
   std::vector<std::string> parts;
   std::size_t start = 0;

@@ -22,6 +22,20 @@ std::string fold(std::string_view s);
 /// fold_compact("/DANG_KY") == "/dangky".
 std::string fold_compact(std::string_view s);
 
+/// A folded word with the keys of a half-working Telex keyboard taken out: a trailing tone key
+/// (s f r x j: no Vietnamese word ends with one), 'w' after a vowel, and doubled aa/ee/oo/dd
+/// ("thuws" -> "thu", "bayr" -> "bay", "chieeuf" -> "chieu", "nawm" -> "nam"). Words with
+/// digits, and words of fewer than three letters, are returned unchanged.
+std::string untelex_word(std::string_view folded_word);
+
+/// fold() with every word passed through untelex_word(): for matching known words (time words,
+/// periods, questions, form labels), never for values such as names.
+std::string fold_loose(std::string_view s);
+
+/// Upper-cases the first letter of every word and lower-cases the rest, NFC ("nguyễn văn tư" ->
+/// "Nguyễn Văn Tư"), the way Vietnamese writes a person's name.
+std::string title_case_words(std::string_view s);
+
 /// Trims ASCII and Unicode whitespace (incl. NBSP) from both ends.
 std::string trim(std::string_view s);
 

@@ -144,7 +144,8 @@ TEST_CASE("zalo payloads: the bot's mention is stripped with or without diacriti
 
 TEST_CASE("zalo payloads: a mention with free text in a group gets a one-line pointer once per person per hour") {
   zalo_fixture f;
-  CHECK(f.group(hoa, "@Tận Nhà cho hỏi lịch tuần này", now, zalo_group) == dispatch_outcome::processed);
+  // (Free text that is no question the bot can map to a command: issue 14 runs "lịch tuần này".)
+  CHECK(f.group(hoa, "@Tận Nhà cho hỏi chút", now, zalo_group) == dispatch_outcome::processed);
   auto out = f.take();
   REQUIRE(out.size() == 1);
   CHECK(out[0].chat_id == zalo_group);
