@@ -1,6 +1,7 @@
 // How people write a name, a birth year and a yes or a no (issue 14, items 6, 8, 12).
 #include "handlers/person_words.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <vector>
@@ -40,9 +41,13 @@ name_reading read_person_name(std::string_view typed) {
   std::string name = join(words, " ");
   if (to_lower(name) == name) name = title_case_words(name);
   r.name = name;
-  // No diacritics at all: folding changes nothing but case, and there are letters.
-  r.no_marks = !name.empty() && to_lower(fold(name)) == to_lower(name) &&
-               fold(name).find_first_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos;
+  // No diacritics at all in a name of at least two plain words ("nguyen van tu"): a single
+  // word ("Lan") or text with other signs in it is nothing to ask about.
+  int plain_words = 0;
+  for (const auto& w : words)
+    if (!w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
+      ++plain_words;
+  r.no_marks = plain_words >= 2 && to_lower(fold(name)) == to_lower(name);
   return r;
 }
 

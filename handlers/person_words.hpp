@@ -9,7 +9,7 @@ namespace tannha::handlers {
 struct name_reading {
   std::string name;        ///< as stored: honorific dropped, Vietnamese capitalisation
   std::string honorific;   ///< the dropped word as typed ("ông"), or ""
-  bool no_marks = false;   ///< written without any diacritics ("nguyen van tu"): worth asking
+  bool no_marks = false;   ///< two or more plain words without any diacritics ("nguyen van tu")
 };
 
 /// Reads a typed name: drops a leading honorific (ông, bà, cụ, cô, chú, bác; anh and chị only

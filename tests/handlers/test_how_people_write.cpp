@@ -394,6 +394,8 @@ const row rows[] = {
   {"name", plain,    "Lê thị Hoa",             "Lê thị Hoa"},
   {"name", no_marks, "le van binh",            "Le Van Binh [no marks]"},
   {"name", plain,    "bác hoàng văn thụ",      "Hoàng Văn Thụ -bác"},
+  {"name", no_marks, "Lan",                    "Lan"},
+  {"name", no_marks, "-2+3 Hoa",               "-2+3 Hoa"},
 };
 // clang-format on
 
