@@ -15,7 +15,7 @@ using domain::audience;
 using enum unit_need;
 using enum chat_place;
 
-constexpr std::array<command_spec, 29> command_rows{{
+constexpr std::array<command_spec, 30> command_rows{{
     // id               name         aliases                          who                              unit      where         handler
     {action::giup,      "giup",      "start help huongdan trogiup",   audience::anyone,                none,     anywhere,     handle_help},
     {action::dangky,    "dangky",    "",                              audience::registrar,             required, anywhere,     handle_register},
@@ -30,6 +30,7 @@ constexpr std::array<command_spec, 29> command_rows{{
     {action::danhgia,   "danhgia",   "",                              audience::registrar,             required, anywhere,     handle_rate},
     {action::hoan,      "hoan",      "",                              audience::staff_or_registrant,   required, anywhere,     handle_postpone},
     {action::huy,       "huy",       "",                              audience::staff_or_registrant,   required, anywhere,     handle_cancel},
+    {action::sua,       "sua",       "suahoso chinhsua",              audience::staff_or_registrant,   required, anywhere,     handle_edit},
     {action::hoso,      "hoso",      "",                              audience::staff_or_registrant,   required, anywhere,     handle_record},
     {action::lich,      "lich",      "",                              audience::member,                required, anywhere,     handle_schedule_view},
     {action::quahan,    "quahan",    "",                              audience::member,                required, anywhere,     handle_overdue},

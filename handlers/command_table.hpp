@@ -13,7 +13,7 @@ struct context;
 /// order: the table is indexed by it, checked at compile time).
 enum class action {
   giup, dangky, xacminh, tuchoi, xeplich, phancong, tiepnhan, bosung, cokq, datra, danhgia,
-  hoan, huy, hoso, lich, quahan, tim, baocao, phananh, moi, thamgia, thanhvien, vaitro, thutuc,
+  hoan, huy, sua, hoso, lich, quahan, tim, baocao, phananh, moi, thamgia, thanhvien, vaitro, thutuc,
   id, batdau, ketnoi, web, thongbao,
 };
 

@@ -15,6 +15,8 @@ bool handle_draft_answer(context& ctx, const std::string& text);
 /// The unit of the user's unfinished /dangky in this chat, if any (reads only).
 std::optional<std::string> registration_open_unit(services& svc, const std::string& chat_id,
                                                   const std::string& user_id, domain::instant now);
+/// /sua #N + form lines: corrects an open request (handlers/edit_handler.cpp)
+void handle_edit(context& ctx, const std::string& args);
 /// /hoso #N
 void handle_record(context& ctx, const std::string& args);
 /// /tim chữ

@@ -48,10 +48,13 @@ void handle_record(context& ctx, const std::string& args) {
   std::replace(categories.begin(), categories.end(), ';', ',');
   std::string phone = citizen ? citizen->phone : "";
   nlohmann::json events = nlohmann::json::array();
+  const auto group_notes = ctx.in_group() ? svc.requests.group_notes(r->id) : std::map<std::int64_t, std::string>{};
   for (const auto& e : svc.requests.events(r->id)) {
+    const auto group_note = group_notes.find(e.id);
     events.push_back({{"at", local_stamp(ctx, e.at)},
                       {"to", domain::event_label(e.from, e.to)},
-                      {"note", chat_text(ctx, e.note)},
+                      // A correction's group version names the personal fields it changed.
+                      {"note", group_note != group_notes.end() ? group_note->second : chat_text(ctx, e.note)},
                       {"actor", actor_name(ctx, e.actor)}});
   }
   nlohmann::json data = {

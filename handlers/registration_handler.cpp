@@ -8,6 +8,7 @@
 #include "handlers/form_parser.hpp"
 #include "handlers/free_text.hpp"
 #include "handlers/person_words.hpp"
+#include "handlers/registration_check.hpp"
 #include "handlers/text.hpp"
 
 namespace tannha::handlers {
@@ -46,11 +47,11 @@ struct readings {
   int questions = 0;  ///< "có phải" questions in the reply: a bare yes answers only a single one
 };
 
-std::optional<valid_form> validate(context& ctx, const parsed_form& f, std::vector<form_problem>& problems,
-                                   readings& read) {
+// Checks every field into `out` (the fields that passed) and `problems` (the others).
+void validate_into(context& ctx, const parsed_form& f, std::vector<form_problem>& problems, readings& read,
+                   valid_form& out) {
   using kind = form_problem::kind;
   const auto& unit = *ctx.unit;
-  valid_form out;
   out.citizen.unit_id = unit.id;
   auto value = [&](form_field field) -> std::string {
     auto it = f.values.find(field);
@@ -165,8 +166,22 @@ std::optional<valid_form> validate(context& ctx, const parsed_form& f, std::vect
   }
 
   out.citizen.notes = value(form_field::ghi_chu);
+}
+
+std::optional<valid_form> validate(context& ctx, const parsed_form& f, std::vector<form_problem>& problems,
+                                   readings& read) {
+  valid_form out;
+  validate_into(ctx, f, problems, read, out);
   if (!problems.empty()) return std::nullopt;
   return out;
+}
+
+// What was typed is repeated only as a short masked excerpt (a phone, a diagnosis as a category).
+json listed_problems(context& ctx, const std::vector<form_problem>& problems) {
+  json listed = problems;
+  for (auto& p : listed)
+    if (p.contains("typed") && p["typed"].is_string()) p["typed"] = echo(ctx, p["typed"].get<std::string>());
+  return listed;
 }
 
 // Example lines for what is missing, so the answer can be copied and filled in.
@@ -195,10 +210,7 @@ void answer_problems(context& ctx, const parsed_form& form, const std::vector<fo
     });
     if (!refused) have_list.push_back(label);
   }
-  // What was typed is repeated only as a short masked excerpt (a phone, a diagnosis as a category).
-  json listed = problems;
-  for (auto& p : listed)
-    if (p.contains("typed") && p["typed"].is_string()) p["typed"] = echo(ctx, p["typed"].get<std::string>());
+  json listed = listed_problems(ctx, problems);
   json notes = read.notes;
   ctx.reply(ctx.svc.render.render("dangky_thieu", {{"problems", listed},
                                                    {"readings", notes},
@@ -313,6 +325,21 @@ void process_form(context& ctx, const parsed_form& form) {
 }
 
 }  // namespace
+
+form_check check_form(context& ctx, const parsed_form& f) {
+  form_check out;
+  readings read;
+  valid_form v;
+  validate_into(ctx, f, out.problems, read, v);
+  out.citizen = std::move(v.citizen);
+  out.procedure = v.procedure;
+  out.notes = std::move(read.notes);
+  return out;
+}
+
+nlohmann::json problems_data(context& ctx, const std::vector<form_problem>& problems) {
+  return listed_problems(ctx, problems);
+}
 
 void handle_register(context& ctx, const std::string& args) {
   auto form = parse_form(args);

@@ -100,6 +100,23 @@ void citizen_repository::refresh(std::int64_t id, const citizen_record& newer) {
   q->exec();
 }
 
+void citizen_repository::correct(const citizen_record& c) {
+  auto q = db_.prepared(
+      "UPDATE citizens SET full_name = :name, folded_name = :folded, birth_year = :year, village = :village, "
+      "address = :addr, phone = :phone, categories = :cat, notes = :notes WHERE id = :id");
+  q->bind(":name", c.full_name);
+  q->bind(":folded", c.folded_name);
+  if (c.birth_year) q->bind(":year", *c.birth_year);
+  else q->bind(":year");
+  q->bind(":village", c.village);
+  q->bind(":addr", c.address);
+  q->bind(":phone", c.phone);
+  q->bind(":cat", c.categories);
+  q->bind(":notes", c.notes);
+  q->bind(":id", static_cast<std::int64_t>(c.id));
+  q->exec();
+}
+
 std::vector<citizen_record> citizen_repository::search(const std::string& unit_id, const std::string& folded_query,
                                                        int limit) {
   auto q = db_.prepared(

@@ -23,6 +23,9 @@ class citizen_repository {
   /// Updates the contact details that a newer registration brings (address, phone,
   /// categories, notes) when they are given.
   void refresh(std::int64_t id, const citizen_record& newer);
+  /// Writes every personal field of c over the stored ones: a correction (/sua), inside the
+  /// caller's transaction.
+  void correct(const citizen_record& c);
   /// Marks a citizen approved (on the unit's imported list) and writes the list's name, address,
   /// phone, categories and notes over the stored ones (inside the caller's transaction).
   void approve(std::int64_t id, const citizen_record& listed);

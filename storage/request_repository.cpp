@@ -147,6 +147,38 @@ void request_repository::append_event(const event_record& ev) {
   q->exec();
 }
 
+void request_repository::append_correction(const event_record& ev, const std::string& group_note) {
+  // The history is append-only (a trigger refuses updates): the group's version goes in with it.
+  auto q = db_.prepared(
+      "INSERT INTO request_events(request_id, at, actor, from_state, to_state, note, group_note) "
+      "VALUES(:r, :at, :actor, :from, :to, :note, :g)");
+  q->bind(":r", static_cast<std::int64_t>(ev.request_id));
+  q->bind(":at", secs(ev.at));
+  q->bind(":actor", ev.actor);
+  if (ev.from) q->bind(":from", std::string(domain::to_string(*ev.from)));
+  else q->bind(":from");
+  q->bind(":to", std::string(domain::to_string(ev.to)));
+  q->bind(":note", ev.note);
+  q->bind(":g", group_note);
+  q->exec();
+}
+
+std::map<std::int64_t, std::string> request_repository::group_notes(std::int64_t request_id) {
+  auto q = db_.prepared(
+      "SELECT id, group_note FROM request_events WHERE request_id = :r AND group_note IS NOT NULL");
+  q->bind(":r", static_cast<std::int64_t>(request_id));
+  std::map<std::int64_t, std::string> out;
+  while (q->executeStep()) out[q->getColumn(0).getInt64()] = q->getColumn(1).getString();
+  return out;
+}
+
+void request_repository::set_procedure(std::int64_t request_id, const std::string& procedure_code) {
+  auto q = db_.prepared("UPDATE requests SET procedure_code = :p WHERE id = :id");
+  q->bind(":p", procedure_code);
+  q->bind(":id", static_cast<std::int64_t>(request_id));
+  q->exec();
+}
+
 std::vector<event_record> request_repository::events(std::int64_t request_id) {
   auto q = db_.prepared("SELECT * FROM request_events WHERE request_id = :r ORDER BY id");
   q->bind(":r", static_cast<std::int64_t>(request_id));

@@ -1,4 +1,5 @@
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,13 @@ class request_repository {
   void update(const request_record& r, const event_record& ev);
   /// Appends an event without a state change (rating, reassignment, note).
   void append_event(const event_record& ev);
+  /// Appends a correction (/sua) without a state change: `ev.note` holds the old and new values
+  /// whole, `group_note` what a group may see of them (inside the caller's transaction).
+  void append_correction(const event_record& ev, const std::string& group_note);
+  /// The group's version of each event that has one (corrections), by event id.
+  std::map<std::int64_t, std::string> group_notes(std::int64_t request_id);
+  /// Sets the procedure of a request (a /sua correction; its event is appended separately).
+  void set_procedure(std::int64_t request_id, const std::string& procedure_code);
   /// A request's history, oldest first.
   std::vector<event_record> events(std::int64_t request_id);
 
