@@ -214,12 +214,14 @@ void handle_edit(context& ctx, const std::string& args) {
   if (ctx.in_group()) {
     data["changes"] = group_changes;
     ctx.reply(svc.render.render("sua_xong", data));
+    data["readings"] = json::array();
+    ctx.post(post_kind::hoso, svc.render.render("sua_thong_bao", data), true);  // members-mode copies
   } else {
     data["changes"] = changes;
     ctx.reply(svc.render.render("sua_xong", data));
     data["changes"] = group_changes;
     data["readings"] = json::array();
-    ctx.post_group(svc.render.render("sua_thong_bao", data));
+    ctx.post(post_kind::hoso, svc.render.render("sua_thong_bao", data));
   }
 }
 
