@@ -162,7 +162,7 @@ int privacy_repository::clear_request_text(std::int64_t citizen_id) {
     q->exec();
   }
   auto q = db_.prepared(
-      "UPDATE request_events SET note = '' WHERE note <> '' AND request_id IN "
+      "UPDATE request_events SET note = '', group_note = NULL WHERE (note <> '' OR group_note IS NOT NULL) AND request_id IN "
       "(SELECT id FROM requests WHERE citizen_id = :c)");
   q->bind(":c", static_cast<std::int64_t>(citizen_id));
   return q->exec();

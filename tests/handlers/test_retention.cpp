@@ -149,3 +149,28 @@ TEST_CASE("retention: history stays append-only except for erasing a note") {
   CHECK_THROWS(f.db().db().exec("DELETE FROM request_events WHERE id = 2"));
   CHECK_NOTHROW(f.db().db().exec("UPDATE request_events SET note = '' WHERE id = 2"));
 }
+
+TEST_CASE("retention: a correction's old and new values, private and group versions, go with the person") {
+  retention_fixture f;
+  f.group("admin-1", test::full_form, local(2026, 11, 25, 10));
+  f.group("admin-1", "/sua #1\nđịa chỉ: xóm 5, gần chợ Đông\nsđt: 0977111222", local(2026, 11, 25, 10, 30));
+  f.take();
+  const int corrected = f.db().db().execAndGet("SELECT count(*) FROM request_events WHERE group_note IS NOT NULL").getInt();
+  REQUIRE(corrected == 1);
+  f.group("cb-1", "/huy #1 người dân không cần nữa", local(2026, 11, 26, 9));
+  f.take();
+  f.deliver_all(local(2026, 11, 26, 9, 1));
+  REQUIRE(has(f.raw_bytes(), "0977111222"));
+
+  auto stats = f.runner->run_due_jobs(local(2031, 12, 10, 3));
+  REQUIRE(stats.purged.has_value());
+  CHECK(stats.purged->citizens_anonymised == 1);
+  const auto bytes = f.raw_bytes();
+  CHECK_FALSE(has(bytes, address));       // the old value, kept in the correction's note
+  CHECK_FALSE(has(bytes, "gần chợ Đông"));  // the new one
+  CHECK_FALSE(has(bytes, "0977111222"));
+  CHECK_FALSE(has(bytes, "*222"));  // not even the group version's masked phone
+  const int left =
+      f.db().db().execAndGet("SELECT count(*) FROM request_events WHERE group_note IS NOT NULL OR note <> ''").getInt();
+  CHECK(left == 0);
+}
