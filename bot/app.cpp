@@ -258,7 +258,9 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
   // for the person starting the server), never to the structured log.
   print_claim_codes(cfg, *db, clk.now(), std::cout);
   int without_group = 0;
-  for (const auto& u : disp.units()) without_group += u.chat_id.empty() ? 1 : 0;
+  // Only units that should post in a group they do not have yet: members-mode units need none.
+  for (const auto& u : disp.units())
+    without_group += u.chat_id.empty() && domain::delivery_of(u) != domain::post_delivery::members ? 1 : 0;
   if (without_group > 0) log_warn("units_without_group", {{"count", without_group}});
   outbox_relay.start();
   if (updates_poller) updates_poller->start();

@@ -172,7 +172,11 @@ void check_database(doctor_report& r, const config& cfg, domain::instant now) {
                    "chưa có lãnh đạo: chạy 'tannha claim --config " + cfg.source + " --unit " + u.id +
                        "' rồi đưa mã cho lãnh đạo gửi /batdau MÃ cho bot");
           auto group = units.stored_group(u.id);
-          if (!group || group->empty())
+          const bool members_only = domain::delivery_of(u) == domain::post_delivery::members;
+          if ((!group || group->empty()) && members_only)
+            r.line(verdict::ok, "đơn vị " + u.id,
+                   "không có nhóm: tin của đơn vị gửi riêng cho từng thành viên (posts = \"members\")");
+          else if (!group || group->empty())
             r.line(verdict::warn, "đơn vị " + u.id,
                    "chưa có nhóm điều phối: lãnh đạo thêm bot vào nhóm rồi gửi /ketnoi trong nhóm đó");
           else if (!u.chat_id.empty() && *group != u.chat_id)

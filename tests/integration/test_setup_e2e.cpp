@@ -193,3 +193,24 @@ TEST_CASE("e2e doctor: a token refused by getMe is a FAIL line and exit 1; a sou
 }
 
 }  // namespace setup_e2e_tests
+
+TEST_CASE("e2e doctor: a unit without a group that posts to its members is not warned about a missing group") {
+  test::fake_platform fp;
+  fp.start();
+  test::temp_dir dir;
+  auto text = std::regex_replace(test::ops_config("zalo", fp.base_url()), std::regex("@DB@"), dir.file("t.db"));
+  text = std::regex_replace(text, std::regex("\nchat_id = \"[^\"]*\""), "");
+  const auto path = dir.file("config.toml");
+  std::ofstream(path) << text;
+  REQUIRE(test::run_tannha({"migrate", "--config", path}).exit_code == 0);
+  auto r = test::run_tannha({"doctor", "--config", path});
+  INFO(r.output);
+  CHECK(has(r.output, "không có nhóm: tin của đơn vị gửi riêng cho từng thành viên"));
+  CHECK_FALSE(has(r.output, "chưa có nhóm điều phối"));
+
+  // Set to post in a group it does not have: the warning says how to connect one.
+  std::ofstream(path) << std::regex_replace(text, std::regex("\n\\[\\[units\\]\\]\n"), "\n[[units]]\nposts = \"group\"\n");
+  auto g = test::run_tannha({"doctor", "--config", path});
+  INFO(g.output);
+  CHECK(has(g.output, "chưa có nhóm điều phối"));
+}
