@@ -87,6 +87,10 @@ void handle_notifications(context& ctx, const std::string& args);
 
 /// Replies that the sender may not run the command, naming who may.
 void refuse(context& ctx, action a);
+/// The request numbered in `args` for a command that reads or edits one record (/hoso, /sua):
+/// the sender's right is checked before saying whether the number exists; answers and returns
+/// nullopt when the number is missing, not allowed or unknown.
+std::optional<storage::request_record> find_request(context& ctx, action a, const std::string& args);
 /// Display name of a member or user id for posts ("Lê Thị Hoa"), falling back to a role label.
 std::string actor_name(context& ctx, const std::string& user_id);
 

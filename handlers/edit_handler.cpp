@@ -93,22 +93,8 @@ std::string history_line(const renderer& render, const json& changes) {
 
 void handle_edit(context& ctx, const std::string& args) {
   auto& svc = ctx.svc;
-  const auto number = parse_request_number(args);
-  if (!number) {
-    ctx.reply(svc.render.render("thieu_so_ho_so", {{"command", "sua"}}));
-    return;
-  }
-  auto r = svc.requests.by_number(ctx.unit->id, *number);
-  domain::actor_context who{ctx.role()};
-  if (r) who.is_registrant = r->registered_by == ctx.msg.user_id;
-  if (!may(action::sua, who)) {
-    refuse(ctx, action::sua);
-    return;
-  }
-  if (!r) {
-    ctx.reply(svc.render.render("khong_thay_ho_so", {{"number", *number}, {"unit", ctx.unit->name}}));
-    return;
-  }
+  auto r = find_request(ctx, action::sua, args);
+  if (!r) return;
   auto citizen = svc.citizens.get(r->citizen_id);
   const auto* proc = svc.procedures.by_code(r->procedure_code);
   const std::string proc_name = proc ? proc->name : r->procedure_code;

@@ -23,6 +23,24 @@ void refuse(context& ctx, action a) {
                                                      {"member", ctx.member.has_value()}}));
 }
 
+std::optional<storage::request_record> find_request(context& ctx, action a, const std::string& args) {
+  auto& svc = ctx.svc;
+  auto number = parse_request_number(args);
+  if (!number) {
+    ctx.reply(svc.render.render("thieu_so_ho_so", {{"command", command_name(a)}}));
+    return std::nullopt;
+  }
+  auto r = svc.requests.by_number(ctx.unit->id, *number);
+  domain::actor_context who{ctx.role()};
+  if (r) who.is_registrant = r->registered_by == ctx.msg.user_id;
+  if (!may(a, who)) {
+    refuse(ctx, a);
+    return std::nullopt;
+  }
+  if (!r) ctx.reply(svc.render.render("khong_thay_ho_so", {{"number", *number}, {"unit", ctx.unit->name}}));
+  return r;
+}
+
 std::string actor_name(context& ctx, const std::string& user_id) {
   if (user_id == ctx.msg.user_id && !ctx.msg.user_name.empty()) return ctx.msg.user_name;
   if (ctx.unit) {

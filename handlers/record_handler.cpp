@@ -20,22 +20,8 @@ std::string local_stamp(const context& ctx, domain::instant t) {
 
 void handle_record(context& ctx, const std::string& args) {
   auto& svc = ctx.svc;
-  auto number = parse_request_number(args);
-  if (!number) {
-    ctx.reply(svc.render.render("thieu_so_ho_so", {{"command", "hoso"}}));
-    return;
-  }
-  auto r = svc.requests.by_number(ctx.unit->id, *number);
-  domain::actor_context who{ctx.role()};
-  if (r) who.is_registrant = r->registered_by == ctx.msg.user_id;
-  if (!may(action::hoso, who)) {
-    refuse(ctx, action::hoso);
-    return;
-  }
-  if (!r) {
-    ctx.reply(svc.render.render("khong_thay_ho_so", {{"number", *number}, {"unit", ctx.unit->name}}));
-    return;
-  }
+  auto r = find_request(ctx, action::hoso, args);
+  if (!r) return;
   // Free text (history notes, reasons, the citizen's notes, the rating's note) is masked in a
   // group; private views show it whole.
   auto citizen = svc.citizens.get(r->citizen_id);
