@@ -56,34 +56,6 @@ std::string after_number(std::string_view args) {
   return strip_leading_separators(t.substr(i));
 }
 
-// A word of the original text with its byte range, and its folded form.
-struct token {
-  std::size_t begin = 0;
-  std::size_t end = 0;
-  std::string text;
-  std::string folded;
-};
-
-// Splits on whitespace and on ',' / ';' (which people put between a date and a time).
-std::vector<token> tokenize(const std::string& s) {
-  std::vector<token> out;
-  std::size_t i = 0;
-  auto is_sep = [&](std::size_t k) {
-    unsigned char c = static_cast<unsigned char>(s[k]);
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == ';';
-  };
-  while (i < s.size()) {
-    while (i < s.size() && is_sep(i)) ++i;
-    if (i >= s.size()) break;
-    std::size_t b = i;
-    while (i < s.size() && !is_sep(i)) ++i;
-    token t{b, i, s.substr(b, i - b), ""};
-    t.folded = fold(t.text);
-    out.push_back(std::move(t));
-  }
-  return out;
-}
-
 // A team list: names separated by '@', ',' or ';' (Zalo mentions arrive as "@Lê Thị Hoa"),
 // in the user's spelling (NFC), joined as "Hoa, Nam".
 std::string parse_team(std::string_view text) {
@@ -393,7 +365,7 @@ struct score_spec {
 
 score_spec parse_score(const std::string& rest) {
   score_spec s;
-  auto tk = tokenize(rest);
+  auto tk = split_words(rest);
   if (tk.empty()) return s;
   std::string f = tk[0].folded;
   std::erase(f, ' ');
@@ -429,7 +401,7 @@ bool valid_code(std::string_view c) {
 
 code_spec parse_code(const std::string& rest) {
   code_spec s;
-  auto tk = tokenize(rest);
+  auto tk = split_words(rest);
   std::size_t i = 0;
   while (i < tk.size()) {
     std::string f = tk[i].folded;

@@ -322,4 +322,23 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
+std::vector<text_word> split_words(const std::string& s, std::string (*fold_word)(std::string_view)) {
+  std::vector<text_word> out;
+  std::size_t i = 0;
+  auto is_sep = [&](std::size_t k) {
+    unsigned char c = static_cast<unsigned char>(s[k]);
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == ';';
+  };
+  while (i < s.size()) {
+    while (i < s.size() && is_sep(i)) ++i;
+    if (i >= s.size()) break;
+    std::size_t b = i;
+    while (i < s.size() && !is_sep(i)) ++i;
+    text_word t{b, i, s.substr(b, i - b), ""};
+    t.folded = fold_word(t.text);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
 }  // namespace tannha::handlers

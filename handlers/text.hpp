@@ -32,6 +32,17 @@ std::string untelex_word(std::string_view folded_word);
 /// periods, questions, form labels), never for values such as names.
 std::string fold_loose(std::string_view s);
 
+/// A word of a text with its byte range in it, as typed and folded.
+struct text_word {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::string text;
+  std::string folded;
+};
+/// Splits on whitespace and on ',' / ';' (which people put between a date and a time); each
+/// word is folded by `fold_word` (fold(), or fold_loose() to forgive Telex slips).
+std::vector<text_word> split_words(const std::string& s, std::string (*fold_word)(std::string_view) = fold);
+
 /// Upper-cases the first letter of every word and lower-cases the rest, NFC ("nguyễn văn tư" ->
 /// "Nguyễn Văn Tư"), the way Vietnamese writes a person's name.
 std::string title_case_words(std::string_view s);

@@ -8,36 +8,8 @@ namespace tannha::handlers {
 
 namespace {
 
-// A word of the original text with its byte range, and its folded (Telex-cleaned) form.
-struct when_token {
-  std::size_t begin = 0;
-  std::size_t end = 0;
-  std::string text;
-  std::string folded;
-};
-
-// Splits on whitespace and on ',' / ';' (which people put between a date and a time).
-std::vector<when_token> when_tokens(const std::string& s) {
-  std::vector<when_token> out;
-  std::size_t i = 0;
-  auto is_sep = [&](std::size_t k) {
-    unsigned char c = static_cast<unsigned char>(s[k]);
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == ';';
-  };
-  while (i < s.size()) {
-    while (i < s.size() && is_sep(i)) ++i;
-    if (i >= s.size()) break;
-    std::size_t b = i;
-    while (i < s.size() && !is_sep(i)) ++i;
-    when_token t{b, i, s.substr(b, i - b), ""};
-    t.folded = fold_loose(t.text);
-    out.push_back(std::move(t));
-  }
-  return out;
-}
-
 // A weekday named by the tokens at i ("thứ bảy", "thu 7", "t7", "chủ nhật", "cn"); sets `used`.
-std::optional<std::chrono::weekday> when_weekday_at(const std::vector<when_token>& tk, std::size_t i,
+std::optional<std::chrono::weekday> when_weekday_at(const std::vector<text_word>& tk, std::size_t i,
                                                     std::size_t& used) {
   const auto& w = tk[i].folded;
   if ((w == "thu" || w == "chu") && i + 1 < tk.size()) {
@@ -66,7 +38,7 @@ when_spec parse_when(std::string_view text_in, domain::day today) {
   using namespace std::chrono;
   when_spec w;
   const std::string text = to_nfc(text_in);
-  auto tk = when_tokens(text);
+  auto tk = split_words(text, fold_loose);
   auto span_text = [&](std::size_t a, std::size_t n) {
     return text.substr(tk[a].begin, tk[a + n - 1].end - tk[a].begin);
   };
