@@ -165,8 +165,9 @@ dispatch_outcome dispatcher::impl::handle_one(const incoming_message& msg, domai
         ++nowhere;
         continue;
       }
-      outbox.enqueue(o.chat_id, o.text, now,
-                     o.broadcast ? storage::outbox_priority::broadcast : storage::outbox_priority::reply);
+      const auto id = outbox.enqueue(o.chat_id, o.text, now,
+                                     o.broadcast ? storage::outbox_priority::broadcast : storage::outbox_priority::reply);
+      if (o.on_queued && id != 0) o.on_queued(id);
     }
     sp.release();
     batch_commands.insert(batch_commands.end(), update_commands.begin(), update_commands.end());

@@ -1,4 +1,6 @@
 #pragma once
+#include <cstdint>
+#include <functional>
 #include <string>
 
 #include "domain/time.hpp"
@@ -30,6 +32,9 @@ struct outgoing_message {
   std::string text;
   /// A unit's post or a member's copy of it: queued behind replies (storage::outbox_priority).
   bool broadcast = false;
+  /// Called with its outbox row id once queued, in the update's transaction: lets a handler
+  /// remember which of its messages a later platform reply points at.
+  std::function<void(std::int64_t)> on_queued{};
 };
 
 }  // namespace tannha::handlers
