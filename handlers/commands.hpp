@@ -10,8 +10,13 @@ namespace tannha::handlers {
 void handle_help(context& ctx, const std::string& args);
 /// /dangky + form
 void handle_register(context& ctx, const std::string& args);
-/// An answer to an unfinished /dangky (the missing lines only); false when there is no draft.
+/// An answer to an unfinished /dangky (the missing lines, a yes or no, which form): it goes to
+/// the one open form waiting for it, or the bot asks which; false when it answers no draft.
 bool handle_draft_answer(context& ctx, const std::string& text);
+/// /huy without "#": drops one of the sender's unfinished /dangky forms (the only one, or the
+/// one named by number or name; with several and no word, asks which). False when `args` names
+/// no draft, so that /huy #N goes on as a request's cancellation.
+bool cancel_draft(context& ctx, const std::string& args);
 /// The unit of the user's unfinished /dangky in this chat, if any (reads only).
 std::optional<std::string> registration_open_unit(services& svc, const std::string& chat_id,
                                                   const std::string& user_id, domain::instant now);

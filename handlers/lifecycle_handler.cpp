@@ -750,6 +750,7 @@ void handle_postpone(context& ctx, const std::string& args) {
 }
 
 void handle_cancel(context& ctx, const std::string& args) {
+  if (cancel_draft(ctx, args)) return;  // an unfinished form, not a request
   auto t = load(ctx, action::huy, args);
   if (!t) return;
   auto to = next_state(ctx, *t, transition::cancel);

@@ -7,6 +7,7 @@
 #include "handlers/commands.hpp"
 #include "handlers/form_parser.hpp"
 #include "handlers/free_text.hpp"
+#include "handlers/open_drafts.hpp"
 #include "handlers/person_words.hpp"
 #include "handlers/registration_check.hpp"
 #include "handlers/text.hpp"
@@ -24,12 +25,6 @@ form_problem lookup_problem(form_field field, const lookup_miss& miss, const std
           .ambiguous = miss.ambiguous,
           .suggestions = join(miss.suggestions, ", "),
           .choices = choices.size() <= 12 ? join(choices, ", ") : std::string()};
-}
-
-// A saved draft's form; an unreadable body is an empty form (the user is asked again).
-parsed_form draft_form(const std::string& body) {
-  auto j = json::parse(body, nullptr, false);
-  return j.is_discarded() ? parsed_form{} : j.get<parsed_form>();
 }
 
 // A registration that passed every check.
@@ -221,15 +216,92 @@ void answer_problems(context& ctx, const parsed_form& form, const std::vector<fo
                                                    {"ttl_hours", std::max(1, ctx.svc.draft_ttl_minutes / 60)}}));
 }
 
-void keep_draft(context& ctx, const parsed_form& form) {
+// The lines a form waits for, from what its check found (and the field a "có phải" asks about).
+std::vector<form_field> waits_of(const std::vector<form_problem>& problems) {
+  std::vector<form_field> out;
+  auto add = [&](form_field f) {
+    if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(f);
+  };
+  for (const auto& p : problems) {
+    if (p.what == form_problem::kind::wrong_village) add(form_field::thon);
+    const auto label = p.what == form_problem::kind::repeated ? p.label : p.fix_label();
+    for (auto field : all_form_fields)
+      if (!label.empty() && field_label(field) == label) add(field);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Where a form's outcome goes, and what the reply says about which form it is (issue 14, item 4).
+struct draft_slot {
+  std::int64_t id = 0;     ///< the open form it continues; 0: a new one
+  bool answer = false;     ///< an answer to that form ("Đã bổ sung cho hồ sơ của …")
+  bool restarted = false;  ///< a new /dangky for the person of that form
+  bool name_it = false;    ///< the reply names the form (other forms are, or were, open)
+};
+
+// Keeps a form as draft `id` (0: a new one). A new one beyond max_open_drafts drops the oldest:
+// `dropped` is then its label, for the reply. Returns the draft's id.
+std::int64_t keep_draft(context& ctx, const parsed_form& form, const std::vector<form_field>& waits, std::int64_t id,
+                        std::string& dropped) {
   storage::draft_record d;
+  d.id = id;
   d.chat_id = ctx.msg.chat_id;
   d.user_id = ctx.msg.user_id;
   d.unit_id = ctx.unit->id;
   d.kind = "dangky";
-  d.body = json(form).dump();
+  d.body = draft_body(form, waits);
   d.expires_at = ctx.now + std::chrono::minutes{ctx.svc.draft_ttl_minutes};
-  ctx.svc.drafts.put(d);
+  const auto kept = ctx.svc.drafts.put(d);
+  if (id == 0) {
+    const auto open = load_drafts(ctx);
+    if (open.forms.size() > max_open_drafts) {
+      const auto& oldest = open.forms.front();
+      dropped = draft_label(ctx, open, oldest);
+      ctx.svc.drafts.remove(oldest.row.id);
+    }
+  }
+  return kept;
+}
+
+// Frames the reply queued since `first` (the first message to this chat): a line naming the
+// form before it, and after it the form dropped to make room and the user's other open forms.
+// A platform reply to it later picks form `kept` (0: none).
+void frame_reply(context& ctx, std::size_t first, const std::string& intro, std::int64_t kept,
+                 const std::string& dropped) {
+  auto it = std::find_if(ctx.out.begin() + static_cast<std::ptrdiff_t>(first), ctx.out.end(),
+                         [&](const outgoing_message& o) { return o.chat_id == ctx.msg.chat_id && !o.broadcast; });
+  if (it == ctx.out.end()) return;
+  const auto open = load_drafts(ctx);
+  std::vector<const open_draft*> others;
+  for (const auto& d : open.forms)
+    if (d.row.id != kept) others.push_back(&d);
+  std::string text = intro.empty() ? it->text : intro + "\n" + it->text;
+  if (!dropped.empty())
+    text += "\n" + ctx.svc.render.render("dangky_bo_phieu", {{"label", dropped}, {"cap", max_open_drafts}});
+  if (!others.empty())
+    text += "\n" + ctx.svc.render.render("dangky_phieu_khac",
+                                         {{"count", others.size()}, {"drafts", draft_list(ctx, others)}});
+  it->text = std::move(text);
+  if (kept != 0 && open.by_id(kept))
+    it->on_queued = [&drafts = ctx.svc.drafts, kept](std::int64_t outbox_id) { drafts.note_question(kept, outbox_id); };
+}
+
+// The line naming the form a reply is about, or "" when it need not be named.
+std::string slot_intro(context& ctx, const draft_slot& slot, const parsed_form& form, std::int64_t kept) {
+  if (!slot.name_it && !slot.restarted) return {};
+  std::string label;
+  const auto open = load_drafts(ctx);
+  const auto name = draft_name(form);
+  if (const auto* d = open.by_id(kept)) {
+    label = draft_label(ctx, open, *d);
+  } else {
+    label = ctx.svc.render.render("phieu_ten", {{"name", name.empty() ? std::string() : echo(ctx, name)}});
+  }
+  return ctx.svc.render.render("dangky_cho_phieu", {{"label", label},
+                                                    {"named", !name.empty()},
+                                                    {"answer", slot.answer},
+                                                    {"restarted", slot.restarted}});
 }
 
 // Stores a valid form: the citizen (found or new), then the request, unless an open one for
@@ -237,7 +309,6 @@ void keep_draft(context& ctx, const parsed_form& form) {
 void register_valid(context& ctx, valid_form& v, const readings& read) {
   auto& svc = ctx.svc;
   const auto& unit = *ctx.unit;
-  svc.drafts.remove(ctx.msg.chat_id, ctx.msg.user_id);
 
   std::int64_t citizen_id = 0;
   bool approved = false;
@@ -306,22 +377,96 @@ void register_valid(context& ctx, valid_form& v, const readings& read) {
   }
 }
 
-// Validates a (merged) form and either registers it or keeps it as a draft.
-void process_form(context& ctx, const parsed_form& form) {
+// Validates a (merged) form and either registers it (closing draft `slot.id`) or keeps it as
+// that draft (a new one when 0).
+void process_form(context& ctx, const parsed_form& form, const draft_slot& slot = {}) {
   std::vector<form_problem> problems;
   readings read;
+  const auto first = ctx.out.size();
   auto valid = validate(ctx, form, problems, read);
+  std::int64_t kept = 0;
+  std::string dropped;
   if (!valid) {
     // Only recognised fields are kept for the next answer, with the question a yes answers.
     parsed_form keep;
     keep.values = form.values;
     keep.name_confirmed = form.name_confirmed;
     if (read.questions == 1) keep.pending_yes = read.pending_yes;
-    keep_draft(ctx, keep);
+    kept = keep_draft(ctx, keep, waits_of(problems), slot.id, dropped);
     answer_problems(ctx, form, problems, read);
-    return;
+  } else {
+    if (slot.id != 0) ctx.svc.drafts.remove(slot.id);
+    register_valid(ctx, *valid, read);
   }
-  register_valid(ctx, *valid, read);
+  frame_reply(ctx, first, slot_intro(ctx, slot, form, kept), kept, dropped);
+}
+
+// Applies an answer to one open form; false when the text answers nothing in it. The reply
+// always says which form the answer went to.
+bool answer_draft(context& ctx, const open_draft& d, const std::string& text) {
+  const draft_slot slot{.id = d.row.id, .answer = true, .name_it = true};
+  auto draft = d.form;
+  // "đúng", "dung roi", "phải" after a "có phải …?" answers it; "không" drops the guess.
+  if (draft.pending_yes && is_yes_answer(text)) {
+    const auto [field, value] = *draft.pending_yes;
+    draft.values[field] = value;
+    if (field == form_field::ho_ten) draft.name_confirmed = true;
+    draft.pending_yes.reset();
+    process_form(ctx, draft, slot);
+    return true;
+  }
+  if (draft.pending_yes && is_no_answer(text)) {
+    const std::string label(field_label(draft.pending_yes->first));
+    draft.pending_yes.reset();
+    const auto first = ctx.out.size();
+    std::string dropped;
+    keep_draft(ctx, draft, d.waits, d.row.id, dropped);
+    ctx.reply(ctx.svc.render.render("dangky_khong_dong_y", {{"label", label}}));
+    frame_reply(ctx, first, slot_intro(ctx, slot, draft, d.row.id), d.row.id, dropped);
+    return true;
+  }
+  auto answer = parse_form_answer(text);
+  if (answer.values.empty() && answer.unknown_labels.empty()) return false;
+  process_form(ctx, merge_forms(draft, answer), slot);
+  return true;
+}
+
+// The open forms that could take an answer: for a yes or no, those asking "có phải …?"; for
+// form lines, those waiting for every line given, else for any of them, else all of them.
+std::vector<const open_draft*> forms_for(const open_drafts& open, const std::string& text) {
+  std::vector<const open_draft*> out;
+  if (is_yes_answer(text) || is_no_answer(text)) {
+    for (const auto& d : open.forms)
+      if (d.form.pending_yes) out.push_back(&d);
+    if (!out.empty()) return out;
+  }
+  auto answer = parse_form_answer(text);
+  if (answer.values.empty() && answer.unknown_labels.empty()) return out;
+  auto waits_for = [](const open_draft& d, form_field f) {
+    return std::find(d.waits.begin(), d.waits.end(), f) != d.waits.end();
+  };
+  for (bool every : {true, false}) {
+    for (const auto& d : open.forms) {
+      bool all = !answer.values.empty(), any = false;
+      for (const auto& [field, value] : answer.values) {
+        const bool waits = waits_for(d, field);
+        all = all && waits;
+        any = any || waits;
+      }
+      if (every ? all : any) out.push_back(&d);
+    }
+    if (!out.empty()) return out;
+  }
+  return open.all();
+}
+
+// Drops an open form at the user's word (/huy), naming it.
+void drop_draft(context& ctx, const open_drafts& open, const open_draft& d) {
+  const auto label = draft_label(ctx, open, d);
+  ctx.svc.drafts.remove(d.row.id);
+  const auto first = ctx.out.size();
+  ctx.reply(ctx.svc.render.render("huy_phieu_xong", {{"label", label}}));
+  frame_reply(ctx, first, {}, 0, {});
 }
 
 }  // namespace
@@ -343,55 +488,109 @@ nlohmann::json problems_data(context& ctx, const std::vector<form_problem>& prob
 
 void handle_register(context& ctx, const std::string& args) {
   auto form = parse_form(args);
+  const auto open = load_drafts(ctx);
+  // A new /dangky settles an open "which form?" question: it is not answered any more.
+  if (open.question) ctx.svc.drafts.remove(open.question->id);
   bool empty = form.values.empty() && form.unknown_labels.empty() && form.stray_lines.empty();
   if (empty) {
-    // "/dangky" alone: continue a draft if there is one, else show the form to fill.
-    if (auto d = ctx.svc.drafts.get(ctx.msg.chat_id, ctx.msg.user_id, ctx.now)) {
-      process_form(ctx, draft_form(d->body));
+    // "/dangky" alone: continue the draft if there is one, list them if several, else show the
+    // form to fill.
+    if (open.forms.size() == 1) {
+      process_form(ctx, open.forms.front().form, {.id = open.forms.front().row.id});
+      return;
+    }
+    if (open.forms.size() > 1) {
+      const auto all = open.all();
+      ctx.reply(ctx.svc.render.render("dangky_phieu_dang_cho",
+                                      {{"count", all.size()}, {"drafts", draft_list(ctx, all)}}));
       return;
     }
     // Start an empty draft: people on phones often send the lines one message at a time.
-    keep_draft(ctx, parsed_form{});
+    std::vector<form_problem> problems;
+    readings read;
+    validate(ctx, form, problems, read);
+    std::string dropped;
+    const auto id = keep_draft(ctx, parsed_form{}, waits_of(problems), 0, dropped);
+    const auto first = ctx.out.size();
     ctx.reply(ctx.svc.render.render(
         "dangky_mau", {{"village_example", ctx.unit->villages.empty() ? std::string("…") : ctx.unit->villages.front()}}));
+    frame_reply(ctx, first, {}, id, dropped);
     return;
   }
-  // A new form starts over: an older draft is replaced.
-  process_form(ctx, form);
+  // A new form never discards another open one (issue 14, item 4). It starts over the form of
+  // the same person, or one still empty ("/dangky" alone); otherwise it is a form of its own.
+  draft_slot slot;
+  const auto name = fold(draft_name(form));
+  for (const auto& d : open.forms) {
+    const bool same_person = !name.empty() && fold(draft_name(d.form)) == name;
+    if (same_person || d.form.values.empty()) {
+      slot.id = d.row.id;
+      slot.restarted = same_person;
+      break;
+    }
+  }
+  slot.name_it = open.forms.size() > (slot.id != 0 ? 1u : 0u);
+  process_form(ctx, form, slot);
 }
 
 std::optional<std::string> registration_open_unit(services& svc, const std::string& chat_id,
                                                   const std::string& user_id, domain::instant now) {
-  if (auto d = svc.drafts.get(chat_id, user_id, now)) return d->unit_id;
+  for (const auto& d : svc.drafts.list(chat_id, user_id, now))
+    if (d.kind == "dangky") return d.unit_id;
   return std::nullopt;
 }
 
 bool handle_draft_answer(context& ctx, const std::string& text) {
   if (!ctx.unit) return false;
-  auto d = ctx.svc.drafts.get(ctx.msg.chat_id, ctx.msg.user_id, ctx.now);
-  if (!d || d->unit_id != ctx.unit->id) return false;
+  const auto open = load_drafts(ctx);
+  if (open.forms.empty()) {
+    if (open.question) ctx.svc.drafts.remove(open.question->id);
+    return false;
+  }
   if (!may(action::dangky, {ctx.role()})) return false;
-  auto draft = draft_form(d->body);
-  // "đúng", "dung roi", "phải" after a "có phải …?" answers it; "không" drops the guess.
-  if (draft.pending_yes && is_yes_answer(text)) {
-    const auto [field, value] = *draft.pending_yes;
-    draft.values[field] = value;
-    if (field == form_field::ho_ten) draft.name_confirmed = true;
-    draft.pending_yes.reset();
-    process_form(ctx, draft);
+
+  // An answer to "which form?": its number or name applies what was waiting. Anything else is
+  // read afresh below, and the question is dropped.
+  if (open.question) {
+    const auto q = read_question(*open.question);
+    ctx.svc.drafts.remove(open.question->id);
+    std::vector<const open_draft*> listed;
+    for (auto id : q.ids)
+      if (const auto* d = open.by_id(id)) listed.push_back(d);
+    if (const auto* d = pick_draft(text, listed)) {
+      if (q.cancel) {
+        drop_draft(ctx, open, *d);
+        return true;
+      }
+      return answer_draft(ctx, *d, q.answer);
+    }
+  }
+  // A platform reply to the bot's message about one form goes to that form.
+  if (!ctx.msg.reply_to.empty()) {
+    if (auto id = ctx.svc.drafts.asked_as(ctx.msg.chat_id, ctx.msg.user_id, ctx.msg.reply_to, ctx.now))
+      if (const auto* d = open.by_id(*id)) return answer_draft(ctx, *d, text);
+  }
+  const auto candidates = forms_for(open, text);
+  if (candidates.empty()) return false;
+  if (candidates.size() == 1) return answer_draft(ctx, *candidates.front(), text);
+  ask_which(ctx, open, candidates, {.answer = text});
+  return true;
+}
+
+bool cancel_draft(context& ctx, const std::string& args) {
+  const auto a = trim(args);
+  if (!ctx.unit || (!a.empty() && a.front() == '#')) return false;
+  const auto open = load_drafts(ctx);
+  if (open.forms.empty()) return false;
+  if (open.question) ctx.svc.drafts.remove(open.question->id);
+  const auto all = open.all();
+  if (a.empty() && all.size() > 1) {
+    ask_which(ctx, open, all, {.cancel = true});
     return true;
   }
-  if (draft.pending_yes && is_no_answer(text)) {
-    const std::string label(field_label(draft.pending_yes->first));
-    draft.pending_yes.reset();
-    keep_draft(ctx, draft);
-    ctx.reply(ctx.svc.render.render("dangky_khong_dong_y", {{"label", label}}));
-    return true;
-  }
-  auto answer = parse_form_answer(text);
-  if (answer.values.empty() && answer.unknown_labels.empty()) return false;
-  auto merged = merge_forms(draft, answer);
-  process_form(ctx, merged);
+  const auto* d = a.empty() ? all.front() : pick_draft(a, all);
+  if (!d) return false;
+  drop_draft(ctx, open, *d);
   return true;
 }
 

@@ -214,12 +214,14 @@ std::optional<person_data> privacy_repository::collect(const std::string& unit_i
                             from_secs(q->getColumn(3).getInt64()), q->getColumn(4).getString()});
   }
   {
-    // Drafts are few (one per person filling a form) and keep the phone as typed: matched here.
-    auto q = db_.prepared("SELECT chat_id, user_id, unit_id, kind, body, expires_at FROM drafts WHERE unit_id = :u");
+    // Drafts are few (a handful per person filling forms) and keep the phone as typed: matched here.
+    auto q = db_.prepared(
+        "SELECT chat_id, user_id, unit_id, kind, body, expires_at, id, asked_outbox_id FROM drafts WHERE unit_id = :u");
     q->bind(":u", unit_id);
     while (q->executeStep()) {
       draft_record d{q->getColumn(0).getString(), q->getColumn(1).getString(), q->getColumn(2).getString(),
-                     q->getColumn(3).getString(), q->getColumn(4).getString(), from_secs(q->getColumn(5).getInt64())};
+                     q->getColumn(3).getString(), q->getColumn(4).getString(), from_secs(q->getColumn(5).getInt64()),
+                     q->getColumn(6).getInt64(), q->getColumn(7).getInt64()};
       if (names(d.body, n)) p.drafts.push_back(std::move(d));
     }
   }
@@ -284,7 +286,7 @@ erase_counts privacy_repository::erase(const person_data& p, const std::string& 
   }
   draft_repository drafts(db_);
   for (const auto& d : p.drafts) {
-    drafts.remove(d.chat_id, d.user_id);
+    drafts.remove(d.id);  // only the drafts naming the person, not the user's others
     ++done.drafts_removed;
   }
   anonymise_citizen(citizen_id, placeholder, now);
