@@ -79,7 +79,8 @@ class conversation {
   /// Sends `text` as `user` in `chat`; waits for `replies` messages from the bot and returns
   /// every message sent since, as "chat_id: text" pairs.
   std::vector<std::pair<std::string, std::string>> say(const std::string& chat, const std::string& user,
-                                                       const std::string& text, std::size_t replies) {
+                                                       const std::string& text, std::size_t replies,
+                                                       const std::string& reply_to = "") {
     std::string body;
     bool group = chat == zalo_group || chat == tele_group;
     ++seq_;
@@ -94,14 +95,16 @@ class conversation {
                     {"text", text}}}}
                  .dump();
     } else {
-      body = json{{"event_name", "message.text.received"},
+      json zalo = json{{"event_name", "message.text.received"},
                   {"message",
                    {{"from", {{"id", user}, {"display_name", name_of(user)}, {"is_bot", false}}},
                     {"chat", {{"id", chat}, {"chat_type", group ? "GROUP" : "PRIVATE"}}},
                     {"text", group ? "@Tận Nhà " + text : text},
                     {"message_id", "msg-" + std::to_string(seq_)},
-                    {"date", 1764377131999LL}}}}
-                 .dump();
+                    {"date", 1764377131999LL}}}};
+      // A reply to one of the bot's messages (the platform's "reply" / quote).
+      if (!reply_to.empty()) zalo["message"]["reply_to_message"] = {{"message_id", reply_to}};
+      body = zalo.dump();
     }
     std::string header = kind_ == "telegram" ? "X-Telegram-Bot-Api-Secret-Token" : "X-Bot-Api-Secret-Token";
     auto a = test::http_call(srv_->port(), "POST", "/webhook", body, {{header, secret}});
@@ -150,6 +153,30 @@ std::string invite_code(const std::string& reply) {
   static const std::regex re("Mã mời: ([A-Z0-9]{6})");
   REQUIRE(std::regex_search(reply, m, re));
   return m[1];
+}
+
+// The platform's id of the bot's latest message to `chat` containing `part` (the relay records it
+// once the platform answered the send).
+std::string platform_id_of(const test::server_process& srv, const std::string& chat, const std::string& part) {
+  for (int i = 0; i < 50; ++i) {
+    {
+      SQLite::Database db(srv.db_path(), SQLite::OPEN_READONLY);
+      SQLite::Statement q(db,
+                          "SELECT platform_message_id FROM outbox WHERE chat_id = ? AND instr(text, ?) > 0 "
+                          "ORDER BY id DESC LIMIT 1");
+      q.bind(1, chat);
+      q.bind(2, part);
+      if (q.executeStep() && !q.getColumn(0).getString().empty()) return q.getColumn(0).getString();
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  FAIL("no sent message to " << chat << " containing " << part);
+  return {};
+}
+
+int open_forms(const test::server_process& srv) {
+  SQLite::Database db(srv.db_path(), SQLite::OPEN_READONLY);
+  return db.execAndGet("SELECT COUNT(*) FROM drafts WHERE kind = 'dangky'").getInt();
 }
 
 std::string state_of(const test::server_process& srv, int number) {
@@ -303,4 +330,58 @@ TEST_CASE("scenario Bình Giang: an appointment, papers missing, then success; a
   CHECK(state_of(srv, 3) == "registered");
   c.one(zalo_group, leader, "/huy #3 người dân đã tự đến Trung tâm");
   CHECK(state_of(srv, 3) == "cancelled");
+}
+
+TEST_CASE("scenario two open forms: a village head fixes form A after starting form B; each answer goes to its form") {
+  test::fake_platform fp;
+  fp.start();
+  test::temp_dir dir;
+  conversation c(fp, "zalo");
+  test::server_process srv(dir, config("zalo", fp), {"--clock", "2026-11-23T08:00:00+07:00"});  // Monday
+  c.attach(srv);
+  const std::string head = "222";
+  auto code = invite_code(c.one(zalo_group, leader, "/moi truongthon Ấp 2"));
+  c.say(head, head, "/thamgia " + code, 2);
+
+  // Form A lacks its birth year.
+  auto a = c.one(head, head, "/dangky\nHọ tên: Nguyễn Văn Tư\nĐịa chỉ: cạnh chợ\nĐối tượng: thương binh\n"
+                             "Thủ tục: chứng thực chữ ký");
+  CHECK(has(a, "Thiếu \"Năm sinh\""));
+  // Before fixing it, a new /dangky for B, which lacks its address: A is kept, and the reply says so.
+  auto b = c.one(head, head, "/dangky\nHọ tên: Trần Thị Bảy\nNăm sinh: 1940\nĐối tượng: người cao tuổi\n"
+                             "Thủ tục: khai sinh");
+  CHECK(has(b, "Phiếu của Trần Thị Bảy:"));
+  CHECK(has(b, "Thiếu \"Địa chỉ\""));
+  CHECK(has(b, "Nguyễn Văn Tư — còn thiếu: Năm sinh"));
+  CHECK(open_forms(srv) == 2);
+
+  // The fix for A (no colon, no marks) registers A; the reply names A, and B still waits.
+  auto fixed = c.say(head, head, "nam sinh 1938", 2);
+  CHECK(fixed[0].first == head);
+  CHECK(has(fixed[0].second, "Đã bổ sung cho hồ sơ của Nguyễn Văn Tư:"));
+  CHECK(has(fixed[0].second, "Đã đăng ký hồ sơ #1"));
+  CHECK(has(fixed[0].second, "Trần Thị Bảy — còn thiếu: Địa chỉ"));
+  CHECK_FALSE(has(fixed[0].second, "Chào bạn"));  // not the greeting
+  CHECK(fixed[1].first == zalo_group);
+  CHECK(has(fixed[1].second, "#1"));
+  CHECK(state_of(srv, 1) == "registered");
+  CHECK(state_of(srv, 2).empty());
+  CHECK(open_forms(srv) == 1);
+
+  // Form C lacks its address too: an address alone would be asked about, but a reply to the
+  // bot's message about B goes to B.
+  auto c_reply = c.one(head, head, "/dangky\nHọ tên: Lê Văn Tám\nNăm sinh: 1933\nĐối tượng: người cao tuổi\n"
+                                   "Thủ tục: khai tử");
+  CHECK(has(c_reply, "Phiếu của Lê Văn Tám:"));
+  auto which = c.one(head, head, "dia chi to 5");
+  CHECK(has(which, "bổ sung cho phiếu nào?"));
+  CHECK(open_forms(srv) == 2);
+  CHECK(state_of(srv, 2).empty());
+  auto about_b = platform_id_of(srv, head, "Phiếu của Trần Thị Bảy:");
+  auto to_b = c.say(head, head, "Địa chỉ: tổ 5", 2, about_b);
+  CHECK(has(to_b[0].second, "Đã bổ sung cho hồ sơ của Trần Thị Bảy:"));
+  CHECK(has(to_b[0].second, "Đã đăng ký hồ sơ #2"));
+  CHECK(has(to_b[0].second, "Lê Văn Tám — còn thiếu: Địa chỉ"));
+  CHECK(state_of(srv, 2) == "registered");
+  CHECK(open_forms(srv) == 1);
 }
