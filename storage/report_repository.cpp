@@ -157,13 +157,14 @@ report_figures report_repository::figures(const std::string& unit_id, const doma
   }
   {
     // Registration → first reception, for the requests first received in the period (from the
-    // history: a second reception after papers were brought rewrites requests.received_at).
+    // history: a second reception after papers were brought rewrites requests.received_at). A
+    // request's first event in processing is its first reception (a note in processing comes
+    // after one), so the range reads unit_events_by_state alone.
     auto q = db_.prepared(
         "SELECT AVG((ue.at - r.registered_at) / 86400.0) FROM unit_events ue JOIN requests r ON r.id = ue.request_id "
-        "WHERE ue.unit_id = :u AND ue.at >= :s AND ue.at < :e AND ue.to_state = 'processing' "
-        "AND ue.from_state <> 'processing' AND NOT EXISTS (SELECT 1 FROM request_events x "
-        " WHERE x.request_id = ue.request_id AND x.id < ue.event_id AND x.to_state = 'processing' "
-        " AND x.from_state <> 'processing')");
+        "WHERE ue.unit_id = :u AND ue.to_state = 'processing' AND ue.at >= :s AND ue.at < :e "
+        "AND NOT EXISTS (SELECT 1 FROM request_events x "
+        " WHERE x.request_id = ue.request_id AND x.id < ue.event_id AND x.to_state = 'processing')");
     q->bind(":u", unit_id);
     q->bind(":s", start);
     q->bind(":e", end);
