@@ -410,12 +410,16 @@ std::string report_text(storage::report_repository& reports, const renderer& ren
   auto days_text = [](const std::optional<double>& d) { return d ? decimal(*d) + " ngày" : std::string("—"); };
   std::string rating = f.rated ? decimal(*f.avg_rating) + "/5 (" + std::to_string(f.rated) + " lượt đánh giá)"
                                : std::string("chưa có đánh giá");
-  // What needs action now: the overdue list as of today, numbers only, worst first.
-  auto v = compute_overdue(reports.open_requests(u.id, u.utc_offset), u, today);
+  // What needs action: the overdue list, numbers only, worst first — as of today while the period
+  // runs, as at its end once it is over (requests of a later period, and what was done since,
+  // never change a closed period's report).
+  bool running = p.contains(today);
+  const auto end = domain::to_instant(domain::local_time{(p.last + std::chrono::days{1}).time_since_epoch()}, u.utc_offset);
+  auto v = running ? compute_overdue(reports.open_requests(u.id, u.utc_offset), u, today)
+                   : compute_overdue(reports.open_at(u.id, end, u.utc_offset), u, p.last + std::chrono::days{1});
   std::vector<std::string> numbers;
   for (std::size_t i = 0; i < v.items.size() && i < 15; ++i) numbers.push_back("#" + std::to_string(v.items[i].number));
   if (v.items.size() > 15) numbers.push_back("…");
-  bool running = p.contains(today);
   json data = {{"label", p.label},
                {"unit", u.name},
                {"as_of", running ? domain::format_date(today) : std::string()},
@@ -425,6 +429,7 @@ std::string report_text(storage::report_repository& reports, const renderer& ren
                {"open_at_end", f.open_at_end},
                {"overdue_at_end", f.overdue_at_end ? std::to_string(f.overdue_at_end) : std::string()},
                {"has_action", !v.items.empty()},
+               {"action_at_end", !running},
                {"action_total", v.items.size()},
                {"action_numbers", join(numbers, ", ")},
                {"verified", f.verified},

@@ -717,7 +717,9 @@ void handle_rate(context& ctx, const std::string& args) {
   t->r.rating_note = s.note;
   std::string note = "Đánh giá " + std::to_string(*s.score) + "/5";
   if (!s.note.empty()) note += ": " + s.note;
-  save(ctx, *t, t->r.state, note);
+  // The score goes on the event too: a report counts a rating in the period it was entered.
+  storage::event_record ev{0, t->r.id, ctx.now, ctx.msg.user_id, t->r.state, t->r.state, std::move(note), s.score};
+  ctx.svc.requests.update(t->r, ev);
   json d = base_data(*t);
   d["score"] = *s.score;
   d["note"] = chat_text(ctx, s.note, t->r.number);

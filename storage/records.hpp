@@ -69,6 +69,8 @@ struct event_record {
   std::optional<domain::request_state> from;
   domain::request_state to = domain::request_state::registered;
   std::string note;
+  /// The score a rating event gives (1..5); nullopt on every other event.
+  std::optional<int> rating{};
 };
 
 }  // namespace tannha::storage

@@ -95,9 +95,12 @@ report_figures report_repository::figures(const std::string& unit_id, const doma
   }
   {
     // Changes in the period, from the history; a rating or a note repeats the state and is not a change.
+    // Each figure counts requests (once each) except postponements, which count times. Verified
+    // counts /xacminh only: a request scheduled straight from registration is counted once, as
+    // scheduled (it used to count as both, which read as verifications nobody typed).
     auto q = db_.prepared(
         "SELECT "
-        " COUNT(DISTINCT CASE WHEN from_state = 'registered' AND to_state IN ('verified','scheduled') THEN request_id END),"
+        " COUNT(DISTINCT CASE WHEN from_state = 'registered' AND to_state = 'verified' THEN request_id END),"
         " COUNT(DISTINCT CASE WHEN to_state = 'scheduled' THEN request_id END),"
         " COUNT(DISTINCT CASE WHEN to_state = 'processing' THEN request_id END),"
         " COUNT(DISTINCT CASE WHEN to_state = 'result_ready' THEN request_id END),"
@@ -127,8 +130,7 @@ report_figures report_repository::figures(const std::string& unit_id, const doma
     auto q = db_.prepared(
         "SELECT COUNT(due_day), "
         " COALESCE(SUM(due_day IS NOT NULL AND date(returned_at + :off, 'unixepoch') <= due_day), 0), "
-        " AVG(CASE WHEN received_at IS NOT NULL THEN (returned_at - received_at) / 86400.0 END), "
-        " AVG(rating), COUNT(rating) "
+        " AVG(CASE WHEN received_at IS NOT NULL THEN (returned_at - received_at) / 86400.0 END) "
         "FROM requests WHERE unit_id = :u AND returned_at >= :s AND returned_at < :e");
     q->bind(":u", unit_id);
     q->bind(":s", start);
@@ -138,13 +140,31 @@ report_figures report_repository::figures(const std::string& unit_id, const doma
     f.returned_with_due = q->getColumn(0).getInt64();
     f.returned_on_time = q->getColumn(1).getInt64();
     f.avg_days_to_return = opt_double(q->getColumn(2));
-    f.avg_rating = opt_double(q->getColumn(3));
-    f.rated = q->getColumn(4).getInt64();
   }
   {
+    // Ratings entered in the period (a rating given in December for a November return counts in
+    // December); a request rated twice in the period counts once, with its last score.
     auto q = db_.prepared(
-        "SELECT AVG((received_at - registered_at) / 86400.0) FROM requests "
-        "WHERE unit_id = :u AND received_at >= :s AND received_at < :e");
+        "SELECT AVG(ue.rating), COUNT(*) FROM unit_events ue WHERE ue.unit_id = :u AND ue.at >= :s AND ue.at < :e "
+        "AND ue.rating IS NOT NULL AND NOT EXISTS (SELECT 1 FROM request_events x WHERE x.request_id = ue.request_id "
+        " AND x.id > ue.event_id AND x.rating IS NOT NULL AND x.at < :e)");
+    q->bind(":u", unit_id);
+    q->bind(":s", start);
+    q->bind(":e", end);
+    q->executeStep();
+    f.avg_rating = opt_double(q->getColumn(0));
+    f.rated = q->getColumn(1).getInt64();
+  }
+  {
+    // Registration → first reception, for the requests first received in the period (from the
+    // history: a second reception after papers were brought rewrites requests.received_at). A
+    // request's first event in processing is its first reception (a note in processing comes
+    // after one), so the range reads unit_events_by_state alone.
+    auto q = db_.prepared(
+        "SELECT AVG((ue.at - r.registered_at) / 86400.0) FROM unit_events ue JOIN requests r ON r.id = ue.request_id "
+        "WHERE ue.unit_id = :u AND ue.to_state = 'processing' AND ue.at >= :s AND ue.at < :e "
+        "AND NOT EXISTS (SELECT 1 FROM request_events x "
+        " WHERE x.request_id = ue.request_id AND x.id < ue.event_id AND x.to_state = 'processing')");
     q->bind(":u", unit_id);
     q->bind(":s", start);
     q->bind(":e", end);
@@ -186,40 +206,77 @@ report_figures report_repository::figures(const std::string& unit_id, const doma
     f.by_category = sorted_groups(categories);
   }
   {
-    // Backlog at the end: open now and registered by then, plus those closed since then that
-    // were registered by then. Both ranges are small for recent periods (a closed request never
-    // reopens), where counting everything registered and closed before the end reads the
-    // unit's whole history.
-    auto q = db_.prepared(std::string(
-        "SELECT (SELECT COUNT(*) FROM requests WHERE unit_id = :u AND state IN ") + open_states_sql +
-        " AND registered_at < :t) + "
-        "(SELECT COUNT(DISTINCT ue.request_id) FROM unit_events ue JOIN requests r ON r.id = ue.request_id "
-        " WHERE ue.unit_id = :u AND ue.to_state IN ('returned','cancelled','rejected') AND ue.at >= :t "
-        " AND (ue.from_state IS NULL OR ue.from_state <> ue.to_state) AND r.registered_at < :t)");
-    q->bind(":u", unit_id);
-    q->bind(":t", at_end);
-    q->executeStep();
-    f.open_at_end = q->getColumn(0).getInt64();
-  }
-  {
-    // Trễ hẹn at the end: received, due before that day, no result yet, not closed.
-    // Two ranges of requests_by_result (no result yet, or a result after the end) instead of
-    // every request received: the unary + keeps the planner off requests_by_received, which it
-    // preferred for the first range although it holds nearly every request ever received.
-    const std::string late_where =
-        " AND +r.received_at < :t AND r.due_day < :d AND (r.returned_at IS NULL OR r.returned_at >= :t) "
-        "AND NOT EXISTS (SELECT 1 FROM request_events e WHERE e.request_id = r.id "
-        " AND e.to_state IN ('cancelled','rejected') AND e.at < :t))";
-    auto q = db_.prepared("SELECT (SELECT COUNT(*) FROM requests r WHERE r.unit_id = :u AND r.result_at IS NULL" +
-                          late_where + " + (SELECT COUNT(*) FROM requests r WHERE r.unit_id = :u AND r.result_at >= :t" +
-                          late_where);
-    q->bind(":u", unit_id);
-    q->bind(":t", at_end);
-    q->bind(":d", local_iso_day(at_end, utc_offset));
-    q->executeStep();
-    f.overdue_at_end = q->getColumn(0).getInt64();
+    // The state at the end, from the history: what was open then, with the days in force then.
+    const auto open = open_at(unit_id, domain::instant{seconds{at_end}}, utc_offset);
+    const auto end_day = domain::local_day(domain::to_local(domain::instant{seconds{at_end}}, utc_offset));
+    f.open_at_end = static_cast<std::int64_t>(open.size());
+    // Trễ hẹn at the end: received, due before the day the end falls on, no result yet.
+    f.overdue_at_end = std::count_if(open.begin(), open.end(), [&](const open_request& o) {
+      return o.facts.state == domain::request_state::processing && o.facts.due_day && *o.facts.due_day < end_day;
+    });
   }
   return f;
+}
+
+std::vector<open_request> report_repository::open_at(const std::string& unit_id, domain::instant t,
+                                                     minutes utc_offset) {
+  // Candidates: open now and registered before t, or closed at or after t (a closed request
+  // never reopens, so each was open at t if it existed; a rating after t of one returned before
+  // is dropped by its state at t). Two index ranges — requests_by_state (the unary + keeps the
+  // planner off requests_by_registered, every request ever registered) and unit_events_by_state
+  // from t on — small for a recent t; neither reads the unit's whole history. For each, the last event before t gives the state
+  // and the days in force then. Events before migration 020 carry no days: in the states where a
+  // day is always set (a visit day when scheduled, a due day once received) the request's own
+  // stands in for it.
+  auto q = db_.prepared(std::string(
+      "WITH open_then(id) AS ("
+      " SELECT id FROM requests WHERE unit_id = :u AND state IN ") + open_states_sql + " AND +registered_at < :t"
+      " UNION SELECT request_id FROM unit_events WHERE unit_id = :u AND to_state IN ('returned','cancelled','rejected')"
+      "  AND at >= :t), "
+      "s(id, eid) AS (SELECT open_then.id, (SELECT e.id FROM request_events e WHERE e.request_id = open_then.id AND e.at < :t "
+      "  ORDER BY e.at DESC, e.id DESC LIMIT 1) FROM open_then) "
+      "SELECT r.number, e.to_state, r.registered_at, r.proposed_day, "
+      " CASE WHEN e.to_state = 'scheduled' THEN COALESCE(e.visit_day, r.visit_day) ELSE e.visit_day END, r.visit_time, "
+      " r.team, CASE WHEN e.to_state IN ('processing','result_ready') THEN COALESCE(e.due_day, r.due_day) "
+      "  ELSE e.due_day END, "
+      " (SELECT MAX(x.at) FROM request_events x WHERE x.request_id = r.id AND x.to_state = 'result_ready' "
+      "   AND x.from_state <> 'result_ready' AND x.at < :t), "
+      " (SELECT MAX(x.at) FROM request_events x WHERE x.request_id = r.id AND x.from_state = 'scheduled' "
+      "   AND x.to_state = 'verified' AND x.at < :t), "
+      " cz.full_name, cz.village, r.procedure_code, COALESCE(p.name, r.procedure_code) "
+      "FROM s JOIN request_events e ON e.id = s.eid JOIN requests r ON r.id = s.id "
+      "JOIN citizens cz ON cz.id = r.citizen_id LEFT JOIN procedures p ON p.code = r.procedure_code "
+      "WHERE e.to_state IN " + open_states_sql);
+  q->bind(":u", unit_id);
+  q->bind(":t", secs(t));
+  std::vector<open_request> out;
+  auto day_of = [&](std::int64_t s) {
+    return domain::local_day(domain::to_local(domain::instant{seconds{s}}, utc_offset));
+  };
+  while (q->executeStep()) {
+    open_request o;
+    auto state = domain::request_state_from_string(q->getColumn(1).getString());
+    if (!state) continue;
+    o.facts.number = q->getColumn(0).getInt64();
+    o.facts.state = *state;
+    o.registered_at = domain::instant{seconds{q->getColumn(2).getInt64()}};
+    o.proposed_day = opt_day(q->getColumn(3));
+    o.facts.visit_day = opt_day(q->getColumn(4));
+    o.visit_time = q->getColumn(5).isNull() ? "" : q->getColumn(5).getString();
+    o.team = q->getColumn(6).getString();
+    o.facts.due_day = opt_day(q->getColumn(7));
+    if (!q->getColumn(8).isNull()) o.facts.result_day = day_of(q->getColumn(8).getInt64());
+    o.facts.waiting_since =
+        day_of(q->getColumn(9).isNull() ? q->getColumn(2).getInt64() : q->getColumn(9).getInt64());
+    o.citizen_name = q->getColumn(10).getString();
+    o.village = q->getColumn(11).getString();
+    o.procedure_code = q->getColumn(12).getString();
+    o.procedure_name = q->getColumn(13).getString();
+    out.push_back(std::move(o));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const open_request& a, const open_request& b) { return a.facts.number < b.facts.number; });
+  return out;
 }
 
 std::vector<open_request> report_repository::open_requests(const std::string& unit_id, minutes utc_offset) {

@@ -20,12 +20,14 @@ struct report_group {
 };
 
 /// The figures of docs/DESIGN.md §5 for one unit and one period (local days; boundaries at local
-/// midnight). Counts of changes come from request_events (to_state within the period).
+/// midnight). Each is defined by the events dated inside the period, or by the state at its end,
+/// so that a closed period's figures never change (README, "Báo cáo: what each figure counts").
+/// Counts of changes come from request_events (to_state within the period), each request once.
 struct report_figures {
   std::string unit_id;
   domain::period range;
   std::int64_t registered = 0;
-  std::int64_t verified = 0;   ///< events to verified that are not postponements
+  std::int64_t verified = 0;   ///< requests verified by /xacminh (registered → verified)
   std::int64_t scheduled = 0;
   std::int64_t received = 0;   ///< events to processing from scheduled (reception at home)
   std::int64_t result_ready = 0;
@@ -38,16 +40,16 @@ struct report_figures {
   std::int64_t returned_on_time = 0;
   /// Returned in the period that had a due day (the on-time rate's denominator).
   std::int64_t returned_with_due = 0;
-  /// Average days registration → visit (requests received in the period), registration → return.
+  /// Average days registration → first reception (requests first received in the period).
   std::optional<double> avg_days_to_visit;
   std::optional<double> avg_days_to_return;  ///< reception → return, returned in the period
-  std::optional<double> avg_rating;          ///< ratings of requests returned in the period
-  std::int64_t rated = 0;
+  std::optional<double> avg_rating;          ///< ratings entered in the period, the last per request
+  std::int64_t rated = 0;                    ///< requests rated in the period
   std::vector<report_group> by_village;   ///< most registered first
   std::vector<report_group> by_field;     ///< most registered first
   std::vector<report_group> by_category;  ///< most registered first; a request counts once per category
-  std::int64_t open_at_end = 0;     ///< registered by the period's end and still open at its end
-  std::int64_t overdue_at_end = 0;  ///< of those, processing past due at the period's end (trễ hẹn)
+  std::int64_t open_at_end = 0;     ///< registered before the period's end and open at that instant
+  std::int64_t overdue_at_end = 0;  ///< of those, processing then with a due day before the end's day (trễ hẹn)
 
   /// On-time rate in percent (returned on time / returned with a due day), if any were returned.
   std::optional<double> on_time_percent() const {
@@ -127,6 +129,9 @@ class report_repository {
   /// are counted at min(period end, as_of).
   report_figures figures(const std::string& unit_id, const domain::period& p, std::chrono::minutes utc_offset,
                          domain::instant as_of);
+  /// Every request of a unit open at instant `t`, by number, as it stood then: the state of its
+  /// last event before t and the days in force then (a closed period's backlog and overdue list).
+  std::vector<open_request> open_at(const std::string& unit_id, domain::instant t, std::chrono::minutes utc_offset);
   /// Every open request of a unit, by number.
   std::vector<open_request> open_requests(const std::string& unit_id, std::chrono::minutes utc_offset);
   /// Requests registered in the period (local days), by number.

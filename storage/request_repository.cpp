@@ -133,10 +133,13 @@ void request_repository::update(const request_record& r, const event_record& ev)
   append_event(ev);
 }
 
+// Every event keeps the request's visit and due days as they are after it (read from the row the
+// caller has just written): a report at a past period's end reads the days in force then, which a
+// later /xeplich or reception overwrites in requests.
 void request_repository::append_event(const event_record& ev) {
   auto q = db_.prepared(
-      "INSERT INTO request_events(request_id, at, actor, from_state, to_state, note) "
-      "VALUES(:r, :at, :actor, :from, :to, :note)");
+      "INSERT INTO request_events(request_id, at, actor, from_state, to_state, note, rating, visit_day, due_day) "
+      "SELECT :r, :at, :actor, :from, :to, :note, :rating, visit_day, due_day FROM requests WHERE id = :r");
   q->bind(":r", static_cast<std::int64_t>(ev.request_id));
   q->bind(":at", secs(ev.at));
   q->bind(":actor", ev.actor);
@@ -144,14 +147,16 @@ void request_repository::append_event(const event_record& ev) {
   else q->bind(":from");
   q->bind(":to", std::string(domain::to_string(ev.to)));
   q->bind(":note", ev.note);
+  if (ev.rating) q->bind(":rating", *ev.rating);
+  else q->bind(":rating");
   q->exec();
 }
 
 void request_repository::append_correction(const event_record& ev, const std::string& group_note) {
   // The history is append-only (a trigger refuses updates): the group's version goes in with it.
   auto q = db_.prepared(
-      "INSERT INTO request_events(request_id, at, actor, from_state, to_state, note, group_note) "
-      "VALUES(:r, :at, :actor, :from, :to, :note, :g)");
+      "INSERT INTO request_events(request_id, at, actor, from_state, to_state, note, group_note, visit_day, due_day) "
+      "SELECT :r, :at, :actor, :from, :to, :note, :g, visit_day, due_day FROM requests WHERE id = :r");
   q->bind(":r", static_cast<std::int64_t>(ev.request_id));
   q->bind(":at", secs(ev.at));
   q->bind(":actor", ev.actor);
@@ -192,6 +197,7 @@ std::vector<event_record> request_repository::events(std::int64_t request_id) {
     if (!q->getColumn("from_state").isNull()) e.from = state_of(q->getColumn("from_state").getString());
     e.to = state_of(q->getColumn("to_state").getString());
     e.note = q->getColumn("note").getString();
+    if (!q->getColumn("rating").isNull()) e.rating = q->getColumn("rating").getInt();
     out.push_back(std::move(e));
   }
   return out;

@@ -121,9 +121,13 @@ class data_set {
     storage::request_repository repo(db_);
     auto r = *repo.get(id);
     auto from = r.state;
+    const auto rating_before = r.rating;
     r.state = to;
     change(r);
-    repo.update(r, {0, id, at, "admin-1", from, to, ""});
+    // A new score is a rating event, as /danhgia records it (reports count it when entered).
+    storage::event_record ev{0, id, at, "admin-1", from, to, "", std::nullopt};
+    if (r.rating != rating_before) ev.rating = r.rating;
+    repo.update(r, ev);
   }
   storage::database& db_;
 };

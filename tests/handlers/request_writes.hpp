@@ -60,9 +60,13 @@ inline void move_request(storage::database& db, const std::string& unit, std::in
   auto r = repo.by_number(unit, number);
   REQUIRE(r.has_value());
   auto from = r->state;
+  const auto rating_before = r->rating;
   r->state = to;
   if (change) change(*r);
-  repo.update(*r, {0, r->id, at, "cb-1", from, to, ""});
+  // A new score is a rating event, as /danhgia records it.
+  storage::event_record ev{0, r->id, at, "cb-1", from, to, "", std::nullopt};
+  if (r->rating != rating_before) ev.rating = r->rating;
+  repo.update(*r, ev);
   tx.commit();
 }
 

@@ -118,7 +118,9 @@ const storage::report_group* group_named(const std::vector<storage::report_group
 TEST_CASE_FIXTURE(report_fixture, "reports: November's figures match the hand count") {
   auto f = figures("2026-11");
   CHECK(f.registered == 6);  // #2 #3 #5 #6 #7 #8
-  CHECK(f.verified == 4);    // #2 #6 verified, #5 #8 scheduled straight away
+  // Issue 14, item 11: "xác minh" counts /xacminh (#2 #6); #5 #8, scheduled straight away, count
+  // as scheduled only (this read 4 before, verifications nobody typed).
+  CHECK(f.verified == 2);
   CHECK(f.scheduled == 4);
   CHECK(f.received == 4);
   CHECK(f.result_ready == 3);
@@ -253,4 +255,120 @@ TEST_CASE_FIXTURE(report_fixture, "reports: /quahan lists what is overdue worst 
   CHECK_FALSE(has(later, "0912"));
   CHECK_FALSE(has(later, "xóm 1"));
   CHECK_FALSE(has(later, "Cao tuổi"));
+}
+
+namespace {
+
+// December's work on November's requests (issue 14, item 11): #2's rating changed, #6 (late at
+// November's end) sent back for papers, received again with a new due day, returned and rated;
+// #3 (open at November's end) cancelled; #9 registered and verified; #4 verified.
+void december_activity(storage::database& db) {
+  const std::string u = "binhgiang";
+  using test::move_request;
+  move_request(db, u, 2, request_state::returned, local(2026, 12, 1, 9), [](auto& r) { r.rating = 1; });
+  move_request(db, u, 6, request_state::needs_papers, local(2026, 12, 2, 9));
+  move_request(db, u, 6, request_state::processing, local(2026, 12, 5, 9), [](auto& r) {
+    r.received_at = local(2026, 12, 5, 9);
+    r.due_day = d(2026, 12, 8);
+  });
+  move_request(db, u, 6, request_state::result_ready, local(2026, 12, 7, 9), [](auto& r) { r.result_at = local(2026, 12, 7, 9); });
+  move_request(db, u, 6, request_state::returned, local(2026, 12, 7, 15), [](auto& r) {
+    r.returned_at = local(2026, 12, 7, 15);
+    r.rating = 5;
+  });
+  move_request(db, u, 3, request_state::cancelled, local(2026, 12, 2, 10));
+  auto c = test::add_citizen(db, u, "Phạm Thị Dung", "Tây Sơn", "Cao tuổi", local(2026, 12, 3));
+  REQUIRE(test::add_request(db, u, c, "CT-01", local(2026, 12, 3, 9)) == 9);
+  move_request(db, u, 9, request_state::verified, local(2026, 12, 3, 10));
+  move_request(db, u, 4, request_state::verified, local(2026, 12, 3, 11));
+}
+
+bool same(const storage::report_figures& a, const storage::report_figures& b) {
+  auto groups = [](const std::vector<storage::report_group>& v) {
+    std::vector<std::tuple<std::string, std::int64_t, std::int64_t>> out;
+    for (const auto& g : v) out.emplace_back(g.name, g.registered, g.returned);
+    return out;
+  };
+  return std::tie(a.registered, a.verified, a.scheduled, a.received, a.result_ready, a.returned, a.cancelled,
+                  a.refused, a.postponed, a.needs_papers, a.returned_on_time, a.returned_with_due,
+                  a.avg_days_to_visit, a.avg_days_to_return, a.avg_rating, a.rated, a.open_at_end,
+                  a.overdue_at_end) ==
+             std::tie(b.registered, b.verified, b.scheduled, b.received, b.result_ready, b.returned, b.cancelled,
+                      b.refused, b.postponed, b.needs_papers, b.returned_on_time, b.returned_with_due,
+                      b.avg_days_to_visit, b.avg_days_to_return, b.avg_rating, b.rated, b.open_at_end,
+                      b.overdue_at_end) &&
+         groups(a.by_village) == groups(b.by_village) && groups(a.by_field) == groups(b.by_field) &&
+         groups(a.by_category) == groups(b.by_category);
+}
+
+}  // namespace
+
+TEST_CASE_FIXTURE(report_fixture, "reports: a closed month's figures and /baocao text do not change after later work") {
+  const auto before = figures("2026-11");
+  const auto week = figures("2026-W47");
+  group("admin-1", "/baocao thang 11", local(2026, 12, 1, 8));
+  const auto text = take_one();
+  december_activity(db());
+  CHECK(same(figures("2026-11"), before));
+  CHECK(same(figures("2026-W47"), week));
+  group("admin-1", "/baocao thang 11", local(2026, 12, 20, 9));
+  auto again = take_one();
+  CAPTURE(text);
+  CAPTURE(again);
+  CHECK(again == text);
+  // The overdue list of a closed period is the one at its end (#6), not today's.
+  CHECK(has(again, "Cần xử lý: 1 hồ sơ quá hạn — #6 (tại cuối kỳ; hôm nay: xem /quahan)"));
+}
+
+TEST_CASE_FIXTURE(report_fixture, "reports: a rating counts in the period it was entered, once per request") {
+  december_activity(db());
+  auto nov = figures("2026-11");
+  CHECK(nov.rated == 2);  // #2's 5 (11/11) and #5's 3 (20/11); #2's new 1 is December's
+  CHECK(*nov.avg_rating == doctest::Approx(4.0));
+  auto dec = figures("2026-12");
+  CHECK(dec.rated == 2);  // #2 re-rated 1, #6 rated 5 at its return
+  CHECK(*dec.avg_rating == doctest::Approx(3.0));
+  // Rated twice within one period: the last score, one rating.
+  test::move_request(db(), "binhgiang", 6, request_state::returned, local(2026, 12, 9, 9), [](auto& r) { r.rating = 4; });
+  dec = figures("2026-12");
+  CHECK(dec.rated == 2);
+  CHECK(*dec.avg_rating == doctest::Approx(2.5));
+  CHECK(figures("2026-Q4").rated == 3);  // #5; #2 and #6 with their last scores of the quarter
+}
+
+TEST_CASE_FIXTURE(report_fixture, "reports: backlog and late are the state at the period's end, from the history") {
+  december_activity(db());
+  storage::report_repository repo(db());
+  const auto end_of_november = local(2026, 12, 1, 0);
+  auto open = repo.open_at("binhgiang", end_of_november, std::chrono::minutes{7 * 60});
+  // #3 was open then (cancelled since), #6 processing with the due day of its first reception
+  // (26/11; the second reception's 08/12 came later); #9, registered in December, is not there.
+  REQUIRE(open.size() == 2);
+  CHECK(open[0].facts.number == 3);
+  CHECK(open[0].facts.state == request_state::registered);
+  CHECK(open[1].facts.number == 6);
+  CHECK(open[1].facts.state == request_state::processing);
+  REQUIRE(open[1].facts.due_day);
+  CHECK(*open[1].facts.due_day == d(2026, 11, 26));
+  // At the start of 15/11: #5 in processing (due 17/11), #6 back to verified by its postponement
+  // of 14/11 and waiting since then; #1 #2 #8 closed, #7 not yet registered.
+  auto mid = repo.open_at("binhgiang", local(2026, 11, 15, 0), std::chrono::minutes{7 * 60});
+  REQUIRE(mid.size() == 2);
+  CHECK(mid[0].facts.number == 5);
+  CHECK(mid[0].facts.state == request_state::processing);
+  CHECK(mid[0].facts.due_day == d(2026, 11, 17));
+  CHECK(mid[1].facts.number == 6);
+  CHECK(mid[1].facts.state == request_state::verified);
+  CHECK(mid[1].facts.waiting_since == d(2026, 11, 14));
+  CHECK_FALSE(mid[1].facts.visit_day);  // the postponement cleared it; 21/11 was set on 16/11
+  auto dec = figures("2026-12");
+  CHECK(dec.registered == 2);      // #4 (01/12 00:00) and #9
+  CHECK(dec.verified == 2);        // #9 #4 by /xacminh
+  CHECK(dec.needs_papers == 1);    // #6
+  CHECK(dec.received == 1);        // #6 again
+  CHECK_FALSE(dec.avg_days_to_visit);  // #6's second reception is not a first visit
+  CHECK(dec.returned == 1);
+  CHECK(dec.cancelled == 1);       // #3
+  CHECK(dec.open_at_end == 2);     // #4 (registered 01/12) and #9
+  CHECK(dec.overdue_at_end == 0);
 }
