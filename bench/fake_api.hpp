@@ -97,6 +97,9 @@ class fake_api {
           bodies_.push_back(std::move(req.body()));
         }
         res.body() = R"({"ok":true,"result":{"message_id":"f)" + std::to_string(id) + R"(","date":1764377401000}})";
+      } else if (req.method() == http::verb::post && target.ends_with("/getMe")) {
+        // Asked once at start-up (the bot's names): answered, not counted as a delivery.
+        res.body() = R"({"ok":true,"result":{"id":"fakebot0000"}})";
       } else if (req.method() == http::verb::get && target == "/stats") {
         res.body() = R"({"delivered":)" + std::to_string(delivered_.load()) + "}";
       } else {

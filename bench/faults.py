@@ -93,6 +93,15 @@ class FakeApi:
             def do_POST(self):
                 n = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(n)
+                if self.path.endswith("/getMe"):
+                    # Asked once at each start-up (the bot's names): not a delivery, never counted.
+                    out = b'{"ok":true,"result":{"id":"fakebot0000"}}'
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(out)))
+                    self.end_headers()
+                    self.wfile.write(out)
+                    return
                 mode = api.mode
                 if mode == "hang":
                     while api.mode == "hang":

@@ -32,6 +32,7 @@
 #include "bot/web_routes.hpp"
 #include "handlers/dispatcher.hpp"
 #include "handlers/job_runner.hpp"
+#include "handlers/search_words.hpp"
 #include "storage/database.hpp"
 #include "storage/outbox.hpp"
 #include "bot/server_presence.hpp"
@@ -47,6 +48,9 @@ std::unique_ptr<storage::database> open_database(const config& cfg, const clock&
   storage::unit_repository units(*db);
   units.sync_config(cfg.units, clk.now());
   units.sync_catalog(cfg.procedures);
+  // Rows stored before /tim searched addresses (schema 22) get their folded place: SQL cannot
+  // fold Vietnamese, so the migration leaves it to the program. Nothing to do afterwards.
+  if (int filled = handlers::fill_folded_places(*db); filled > 0) log_info("citizens_place_filled", {{"count", filled}});
   return db;
 }
 
@@ -139,6 +143,11 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
   server_presence presence(cfg.storage.path);
   auto opts = dispatcher_options_of(cfg);
   opts.max_text_units = max_text_units(*kind);
+  // The names the platform gives the bot (getMe), learnt after start-up: a mention may use
+  // them rather than platform.bot_name (a Telegram username, a Zalo display name changed in
+  // Bot Creator).
+  auto learnt_names = std::make_shared<handlers::bot_names>();
+  opts.other_names = learnt_names;
   health hp;
   handlers::dispatcher disp(*db, cfg.units, cfg.procedures, opts);
   metrics stats;
@@ -292,6 +301,37 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
         }
       },
       log_escaped("scheduler"));
+  // getMe in the background: start-up neither waits for the platform nor fails when it is
+  // down; without an answer, mentions are matched by platform.bot_name alone until one comes.
+  http_client me_client(ioc.get_executor());
+  boost::asio::steady_timer me_timer(ioc);
+  if (*kind != platform_kind::console && !cfg.platform.token.empty()) {
+    boost::asio::co_spawn(
+        ioc,
+        [&]() -> boost::asio::awaitable<void> {
+          auto wait = std::chrono::seconds{30};
+          bool warned = false;
+          while (!stopping) {
+            auto reply = co_await me_client.post_json(method_url(*kind, cfg.platform, "getMe"), "{}",
+                                                      std::chrono::seconds{10});
+            if (stopping) co_return;
+            if (auto names = bot_names_of_get_me(reply.status, reply.body)) {
+              std::string list;
+              for (const auto& n : *names) list += (list.empty() ? "" : ", ") + n;
+              log_info("bot_names", {{"names", list}});
+              learnt_names->set(std::move(*names));
+              co_return;
+            }
+            if (!warned) log_warn("get_me_failed", {{"status", reply.status}, {"retry_seconds", static_cast<int>(wait.count())}});
+            warned = true;
+            me_timer.expires_after(wait);
+            boost::system::error_code ec;
+            co_await me_timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+            wait = std::min<std::chrono::seconds>(wait * 2, std::chrono::minutes{30});
+          }
+        },
+        log_escaped("get_me"));
+  }
   log_info("listening", {{"address", cfg.server.listen}, {"port", static_cast<int>(*port)},
                          {"platform", std::string(to_string(*kind))}, {"units", static_cast<int>(cfg.units.size())},
                          {"mode", polling ? "poll" : "webhook"}});
@@ -308,6 +348,8 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
     if (updates_poller) updates_poller->stop();
     stopping = true;
     job_timer.cancel();
+    me_timer.cancel();
+    me_client.cancel();
     boost::asio::co_spawn(
         ioc,
         [&]() -> boost::asio::awaitable<void> {

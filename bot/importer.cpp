@@ -11,6 +11,7 @@
 #include "bot/csv.hpp"
 #include "domain/masking.hpp"
 #include "handlers/form_parser.hpp"
+#include "handlers/search_words.hpp"
 #include "handlers/text.hpp"
 #include "storage/citizen_repository.hpp"
 #include "storage/unit_repository.hpp"
@@ -247,6 +248,7 @@ domain::result<import_summary> import_citizens(storage::database& db, const doma
     }
 
     c.notes = value(form_field::ghi_chu);
+    c.folded_place = handlers::folded_place(c.village, c.address);
 
     if (reasons.empty()) {
       auto key = c.folded_name + "|" + std::to_string(*c.birth_year) + "|" + c.village;
@@ -276,6 +278,7 @@ domain::result<import_summary> import_citizens(storage::database& db, const doma
     if (!c.phone.empty()) merged.phone = c.phone;
     if (!c.categories.empty()) merged.categories = c.categories;
     if (!c.notes.empty()) merged.notes = c.notes;
+    merged.folded_place = handlers::folded_place(merged.village, merged.address);
     bool same = existing->approved && merged.full_name == existing->full_name &&
                 merged.address == existing->address && merged.phone == existing->phone &&
                 merged.categories == existing->categories && merged.notes == existing->notes;

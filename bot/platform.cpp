@@ -1,5 +1,6 @@
 #include "bot/platform.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 
@@ -458,6 +459,20 @@ poll_answer interpret_poll_response(platform_kind kind, int http_status, std::st
 
 std::size_t max_text_units(platform_kind kind) {
   return kind == platform_kind::telegram ? 4096 : 2000;
+}
+
+std::optional<std::vector<std::string>> bot_names_of_get_me(int http_status, std::string_view body) {
+  if (http_status < 200 || http_status >= 300) return std::nullopt;
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (!j.is_object() || !j.value("ok", false) || !j.contains("result") || !j["result"].is_object()) return std::nullopt;
+  std::vector<std::string> names;
+  for (const char* key : {"username", "account_name", "display_name", "first_name"}) {
+    const auto it = j["result"].find(key);
+    if (it == j["result"].end() || !it->is_string()) continue;
+    auto name = it->get<std::string>();
+    if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end()) names.push_back(std::move(name));
+  }
+  return names;
 }
 
 }  // namespace tannha::bot

@@ -97,6 +97,11 @@ struct poll_answer {
 /// Interprets a getUpdates answer. `http_status` 0: no answer (network error or timeout).
 poll_answer interpret_poll_response(platform_kind kind, int http_status, std::string_view body);
 
+/// The names a getMe answer gives the bot (`result.username`, `account_name`, `display_name`,
+/// `first_name`: whichever the platform sends), in that order, empty and repeated ones left
+/// out; nullopt when the answer is not `{"ok": true, "result": {…}}` (an error, or no answer).
+std::optional<std::vector<std::string>> bot_names_of_get_me(int http_status, std::string_view body);
+
 /// Longest text one message may carry, in UTF-16 code units (Zalo 2000, Telegram 4096).
 std::size_t max_text_units(platform_kind kind);
 

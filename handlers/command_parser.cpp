@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <span>
 #include <utility>
 
 #include "handlers/text.hpp"
@@ -115,37 +116,48 @@ std::vector<std::string> suggest_commands(const std::vector<std::string>& compac
   return out;
 }
 
-/// The message without "@bot_name" at its start when it is there, else the message unchanged.
-/// The name is compared letter by letter, folded and ignoring spaces, '_' and '-' (fold_compact),
-/// so "@Tận Nhà", "@tan nha", "@TậnNhà" and "@Tận Nhà/lich" all name the bot; the mention must
-/// end at a word boundary ("@Tận Nhàn" is someone else). A ':' or ',' right after it is dropped.
-std::string drop_bot_mention(std::string s, std::string_view bot_name) {
-  if (s.empty() || s.front() != '@') return s;
-  const std::string name = fold_compact(bot_name);
-  if (name.empty()) return s;
-  const std::string_view rest = std::string_view(s).substr(1);
+/// Bytes at the start of `rest` that spell the bot's name (`name` already fold_compact-ed),
+/// compared letter by letter, folded and ignoring spaces, '_' and '-' (fold_compact), so
+/// "Tận Nhà", "tan nha", "TậnNhà" and "Tận Nhà/lich" all name the bot; the name must end at a
+/// word boundary ("Tận Nhàn" is someone else). 0 when `rest` does not start with the name.
+std::size_t mention_length(std::string_view rest, std::string_view name) {
+  if (name.empty()) return 0;
   std::size_t matched = 0;  // bytes of `name` matched so far
   std::size_t i = 0;
   while (i < rest.size() && matched < name.size()) {
     const std::size_t n = sequence_length(static_cast<unsigned char>(rest[i]));
     const std::string_view ch = rest.substr(i, n);
     if (is_space(code_point_at(rest, i))) {
-      if (matched == 0) return s;  // "@ Tận Nhà": not a mention
+      if (matched == 0) return 0;  // "@ Tận Nhà": not a mention
       i += n;
       continue;
     }
     const std::string f = fold_compact(ch);
-    if (name.compare(matched, f.size(), f) != 0) return s;
+    if (name.compare(matched, f.size(), f) != 0) return 0;
     matched += f.size();
     i += n;
   }
-  if (matched < name.size()) return s;
+  if (matched < name.size()) return 0;
   if (i < rest.size()) {
     // A letter or digit right after the name continues another word: not the bot.
     const std::string next = fold_compact(rest.substr(i, sequence_length(static_cast<unsigned char>(rest[i]))));
-    if (!next.empty() && std::isalnum(static_cast<unsigned char>(next.front()))) return s;
+    if (!next.empty() && std::isalnum(static_cast<unsigned char>(next.front()))) return 0;
   }
-  std::string out = trim(rest.substr(i));
+  return i;
+}
+
+/// The message without the bot's mention at its start when it is there, else the message
+/// unchanged. Any of `bot_names` counts (the configured name, the platform's username and
+/// display name), the longest that matches winning ("@Tận Nhà Bot" over "@Tận Nhà"). A ':' or
+/// ',' right after it is dropped. With `bare`, the name is looked for without the '@' (for
+/// "Tận Nhà /lich", as a client may render a mention); nullopt when the name is not there.
+std::optional<std::string> drop_bot_mention(std::string_view s, std::span<const std::string> bot_names, bool bare) {
+  if (!bare && (s.empty() || s.front() != '@')) return std::nullopt;
+  const std::string_view rest = s.substr(bare ? 0 : 1);
+  std::size_t longest = 0;
+  for (const auto& name : bot_names) longest = std::max(longest, mention_length(rest, fold_compact(name)));
+  if (longest == 0) return std::nullopt;
+  std::string out = trim(rest.substr(longest));
   if (!out.empty() && (out.front() == ':' || out.front() == ',')) out = trim(std::string_view(out).substr(1));
   return out;
 }
@@ -218,10 +230,23 @@ command_parse parse_normalised(std::string s) {
 
 }  // namespace
 
-command_parse parse_command(std::string_view raw, std::string_view bot_name) {
+command_parse parse_command(std::string_view raw, std::span<const std::string> bot_names) {
   // drop_bot_mention keeps a trimmed suffix of the normalised text, which is normalised too:
   // the text is normalised once (it was a tenth of an update's time at full load, issue 7).
-  return parse_normalised(drop_bot_mention(unify_newlines(to_nfc(raw)), bot_name));
+  std::string text = unify_newlines(to_nfc(raw));
+  if (auto rest = drop_bot_mention(text, bot_names, false)) return parse_normalised(std::move(*rest));
+  // The name without '@' counts only when a known command follows it: at the start of plain
+  // text (or before "/something" the bot does not know) it may be the person's own words.
+  if (auto rest = drop_bot_mention(text, bot_names, true); rest && !rest->empty() && rest->front() == '/') {
+    auto parsed = parse_normalised(std::move(*rest));
+    if (parsed.how == command_parse::kind::command) return parsed;
+  }
+  return parse_normalised(std::move(text));
+}
+
+command_parse parse_command(std::string_view raw, std::string_view bot_name) {
+  const std::string names[] = {std::string(bot_name)};
+  return parse_command(raw, names);
 }
 
 command_parse parse_command(std::string_view raw) { return parse_normalised(unify_newlines(to_nfc(raw))); }

@@ -1,5 +1,6 @@
 #pragma once
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,12 @@ command_parse parse_command(std::string_view text);
 /// command: "@Tận Nhà/lich"), so a mention followed by plain text gives `text` without the
 /// mention ("@Tận Nhà Năm sinh: 1938" -> "Năm sinh: 1938"). Other leading mentions: as above.
 command_parse parse_command(std::string_view text, std::string_view bot_name);
+
+/// parse_command() knowing every name the bot goes by (the configured one, and the username
+/// and display name the platform's getMe reports): a leading "@name" of any of them is dropped
+/// as above, the longest match winning; the name without '@' is dropped too when a command
+/// follows it ("Tận Nhà /lich", "TanNhaBot/lich").
+command_parse parse_command(std::string_view text, std::span<const std::string> bot_names);
 
 /// A request number from the leading token of an argument: "#12", "12", "# 12", "số 12",
 /// "#0012" -> 12; nullopt when absent, not a positive number that fits, or followed by

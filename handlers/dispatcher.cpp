@@ -52,6 +52,20 @@ struct dispatcher::impl {
   /// their transaction commits, so rolled-back work is not counted.
   std::vector<std::string_view> update_commands;
   std::vector<std::string_view> batch_commands;
+  /// bot_name then the other names, rebuilt when the learnt list changes (one thread uses it).
+  std::vector<std::string> mention_names;
+  std::shared_ptr<const std::vector<std::string>> learnt_seen;
+
+  /// Every name a mention of the bot may use now.
+  std::span<const std::string> names_now() {
+    auto learnt = options.other_names ? options.other_names->get() : nullptr;
+    if (mention_names.empty() || learnt != learnt_seen) {
+      mention_names.assign(1, options.bot_name);
+      if (learnt) mention_names.insert(mention_names.end(), learnt->begin(), learnt->end());
+      learnt_seen = std::move(learnt);
+    }
+    return mention_names;
+  }
 
   impl(storage::database& d, std::vector<domain::unit> u, std::vector<domain::procedure> cat, dispatcher_options o)
       : db(d),
@@ -81,6 +95,18 @@ dispatcher::dispatcher(storage::database& db, std::vector<domain::unit> units, s
     : impl_(std::make_unique<impl>(db, std::move(units), std::move(catalog), std::move(options))) {}
 
 dispatcher::~dispatcher() = default;
+
+void bot_names::set(std::vector<std::string> names) {
+  std::erase_if(names, [](const std::string& n) { return trim(n).empty(); });
+  auto list = std::make_shared<const std::vector<std::string>>(std::move(names));
+  std::lock_guard lock(m_);
+  names_ = std::move(list);
+}
+
+std::shared_ptr<const std::vector<std::string>> bot_names::get() const {
+  std::lock_guard lock(m_);
+  return names_;
+}
 
 const std::vector<domain::unit>& dispatcher::units() const { return impl_->units; }
 
@@ -220,7 +246,7 @@ dispatch_outcome dispatcher::impl::route(context& ctx) {
       ctx.member = svc.units_repo.member(ctx.unit->id, msg.user_id);
     } else {
       // A group no unit uses yet: only the commands that set one up (/id, /ketnoi) are served.
-      auto early = msg.kind == message_kind::unsupported ? command_parse{} : parse_command(msg.text, options.bot_name);
+      auto early = msg.kind == message_kind::unsupported ? command_parse{} : parse_command(msg.text, names_now());
       if (early.how != command_parse::kind::command || !spec_of(early.command->action).in_unknown_group) {
         if (updates.record_unknown_chat(msg.chat_id, ctx.now)) ctx.reply(render.render("nhom_chua_cai_dat"));
         return dispatch_outcome::unknown_chat;
@@ -234,7 +260,7 @@ dispatch_outcome dispatcher::impl::route(context& ctx) {
     return dispatch_outcome::processed;
   }
 
-  auto parsed = parse_command(msg.text, options.bot_name);
+  auto parsed = parse_command(msg.text, names_now());
   if (msg.kind == message_kind::other && parsed.how != command_parse::kind::command) {
     // Images, stickers, voice: a group is not answered (the people there see the photo; a reply
     // to each would be noise); in private the sender learns what the bot reads and how to

@@ -2,6 +2,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -15,9 +16,27 @@
 
 namespace tannha::handlers {
 
+/// Names the bot goes by besides the configured one, learnt while serving (the platform's getMe
+/// answers after start-up, or later when the platform was down): set by one thread, read by the
+/// one dispatching. A read copies a pointer under a mutex; a set replaces the whole list.
+class bot_names {
+ public:
+  /// Replaces the learnt names (empty ones are left out).
+  void set(std::vector<std::string> names);
+  /// The learnt names now; never null.
+  std::shared_ptr<const std::vector<std::string>> get() const;
+
+ private:
+  mutable std::mutex m_;
+  std::shared_ptr<const std::vector<std::string>> names_ = std::make_shared<const std::vector<std::string>>();
+};
+
 /// Settings the handlers need besides the units.
 struct dispatcher_options {
   std::string bot_name = "Tận Nhà";
+  /// Other names a mention of the bot may use (the platform's username and display name), as
+  /// they become known; null: only bot_name. Compared as bot_name is (folded, spaces ignored).
+  std::shared_ptr<const bot_names> other_names;
   int draft_ttl_minutes = 24 * 60;
   /// Longest text of one platform message, in UTF-16 units (Zalo 2000, Telegram 4096): longer
   /// replies are queued as several messages, cut on line breaks, in order. 0: never split.

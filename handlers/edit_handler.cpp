@@ -10,6 +10,7 @@
 #include "handlers/commands.hpp"
 #include "handlers/free_text.hpp"
 #include "handlers/registration_check.hpp"
+#include "handlers/search_words.hpp"
 #include "handlers/text.hpp"
 
 namespace tannha::handlers {
@@ -186,6 +187,7 @@ void handle_edit(context& ctx, const std::string& args) {
     }
   }
 
+  after.folded_place = folded_place(after.village, after.address);
   svc.citizens.correct(after);
   if (new_proc_code != r->procedure_code) svc.requests.set_procedure(r->id, new_proc_code);
   storage::event_record ev{0, r->id, ctx.now, ctx.msg.user_id, r->state, r->state, history_line(svc.render, changes)};

@@ -10,6 +10,7 @@
 #include "handlers/open_drafts.hpp"
 #include "handlers/person_words.hpp"
 #include "handlers/registration_check.hpp"
+#include "handlers/search_words.hpp"
 #include "handlers/text.hpp"
 
 namespace tannha::handlers {
@@ -161,6 +162,8 @@ void validate_into(context& ctx, const parsed_form& f, std::vector<form_problem>
   }
 
   out.citizen.notes = value(form_field::ghi_chu);
+  // What /tim searches besides the name (written with the address, emptied with it).
+  out.citizen.folded_place = folded_place(out.citizen.village, out.citizen.address);
 }
 
 std::optional<valid_form> validate(context& ctx, const parsed_form& f, std::vector<form_problem>& problems,

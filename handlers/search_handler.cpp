@@ -1,7 +1,9 @@
-// /tim: find citizens and requests by folded name, request number or dossier code.
+// /tim: find citizens and requests by folded name, request number, dossier code, part of a
+// phone number, or hamlet and address words.
 #include "handlers/command_parser.hpp"
 #include "handlers/commands.hpp"
 #include "handlers/free_text.hpp"
+#include "handlers/search_words.hpp"
 #include "handlers/text.hpp"
 
 namespace tannha::handlers {
@@ -32,28 +34,31 @@ void handle_search(context& ctx, const std::string& args) {
                        {"state", domain::label(r.state)}});
   };
 
-  if (query.front() == '#' || std::all_of(query.begin(), query.end(), ::isdigit)) {
+  const bool number = query.front() == '#' || std::all_of(query.begin(), query.end(), ::isdigit);
+  if (number) {
     if (auto n = parse_request_number(query))
       if (auto r = svc.requests.by_number(ctx.unit->id, *n)) add_request(*r);
   }
   for (const auto& r : svc.requests.by_dossier_code(ctx.unit->id, query, max_results)) add_request(r);
   bool more = false;
-  auto folded = fold(query);
-  if (!folded.empty()) {
-    auto people = svc.citizens.search(ctx.unit->id, folded, max_results + 1);
-    if (static_cast<int>(people.size()) > max_results) {
-      more = true;
-      people.pop_back();
+  // Digits ("0912", "345 678") are part of a phone; other text is words, each of which must be
+  // in the name or the village and address. "#12" and a number too short for a phone are only
+  // request numbers: "12" would otherwise find every "xóm 12".
+  std::vector<storage::citizen_record> people;
+  if (auto digits = phone_digits_query(query)) people = svc.citizens.search_phone(ctx.unit->id, *digits, max_results + 1);
+  else if (!number) people = svc.citizens.search_words(ctx.unit->id, search_words(query), max_results + 1);
+  if (static_cast<int>(people.size()) > max_results) {
+    more = true;
+    people.pop_back();
+  }
+  for (const auto& c : people) {
+    auto reqs = svc.requests.of_citizen(c.id, 5);
+    if (reqs.empty()) {
+      citizens_only.push_back({{"citizen", c.full_name},
+                               {"birth_year", c.birth_year ? std::to_string(*c.birth_year) : ""},
+                               {"village", c.village}});
     }
-    for (const auto& c : people) {
-      auto reqs = svc.requests.of_citizen(c.id, 5);
-      if (reqs.empty()) {
-        citizens_only.push_back({{"citizen", c.full_name},
-                                 {"birth_year", c.birth_year ? std::to_string(*c.birth_year) : ""},
-                                 {"village", c.village}});
-      }
-      for (const auto& r : reqs) add_request(r);
-    }
+    for (const auto& r : reqs) add_request(r);
   }
   if (results.empty() && citizens_only.empty()) {
     ctx.reply(svc.render.render("tim_khong_thay", {{"query", echo(ctx, query)}}));

@@ -31,6 +31,27 @@ class citizen_repository {
   void approve(std::int64_t id, const citizen_record& listed);
   /// Citizens of a unit whose folded name contains the folded words, at most `limit`.
   std::vector<citizen_record> search(const std::string& unit_id, const std::string& folded_query, int limit);
+  /// Citizens of a unit each of whose folded `words` is found: in the folded name (anywhere,
+  /// as search() finds it) or at the start of a word of the folded village and address; a word
+  /// of digits only must be a whole word there ("1" finds "xom 1", not "xom 12"). By folded
+  /// name, at most `limit`. No words: none.
+  std::vector<citizen_record> search_words(const std::string& unit_id, const std::vector<std::string>& words,
+                                           int limit);
+  /// Citizens of a unit whose phone (stored as digits) contains `digits`, by folded name, at
+  /// most `limit`. An erased person has no phone left, so is never found.
+  std::vector<citizen_record> search_phone(const std::string& unit_id, const std::string& digits, int limit);
+
+  /// A row whose folded_place is to be filled (handlers::fill_folded_places).
+  struct place_row {
+    std::int64_t id = 0;
+    std::string village;
+    std::string address;
+  };
+  /// Up to `limit` citizens after id `after`, in id order, with no folded_place but a folded
+  /// name (erased and anonymised people have none, and keep no folded place).
+  std::vector<place_row> without_folded_place(std::int64_t after, int limit);
+  /// Writes a citizen's folded_place (inside the caller's transaction).
+  void set_folded_place(std::int64_t id, const std::string& folded_place);
 
  private:
   database& db_;

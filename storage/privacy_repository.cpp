@@ -142,10 +142,10 @@ retention_counts privacy_repository::purge(const retention_policy& policy, const
 
 void privacy_repository::anonymise_citizen(std::int64_t citizen_id, const std::string& placeholder,
                                            domain::instant now) {
-  // Village and categories stay: reports count by them. The folded name is emptied so that no
-  // search or registration ever finds the row again.
+  // Village and categories stay: reports count by them. The folded name and place are emptied
+  // (and the phone) so that no search or registration ever finds the row again.
   auto q = db_.prepared(
-      "UPDATE citizens SET full_name = :p, folded_name = '', birth_year = NULL, address = '', phone = '', "
+      "UPDATE citizens SET full_name = :p, folded_name = '', birth_year = NULL, address = '', folded_place = '', phone = '', "
       "notes = '', anonymised_at = COALESCE(anonymised_at, :now) WHERE id = :id");
   q->bind(":p", placeholder);
   q->bind(":now", secs(now));

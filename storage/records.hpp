@@ -28,6 +28,7 @@ struct citizen_record {
   std::optional<int> birth_year;
   std::string village;
   std::string address;
+  std::string folded_place;  ///< village and address folded for /tim (handlers::folded_place)
   std::string phone;
   std::string categories;  ///< ';'-separated display names
   std::string notes;

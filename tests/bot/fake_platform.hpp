@@ -16,6 +16,11 @@
 // update_id >= the call's offset, confirmed ones dropped, an empty list when there is none.
 // An empty call is held up to poll_hold (default 300 ms) waiting for an update, like a real
 // long poll.
+//
+// getMe (which `serve` and `poll` call once at start-up, in the background) is recorded apart
+// too (me_calls()) and answered with set_me()'s result, so it neither shows among requests() nor
+// takes a scripted failure meant for a send. A test of a command that calls getMe itself (init,
+// doctor) calls get_me_among_requests() to have it recorded and scripted like any request.
 #include <cctype>
 #include <chrono>
 #include <condition_variable>
@@ -198,6 +203,27 @@ class fake_platform {
     return cv_.wait_for(lock, timeout, [&] { return poll_calls_.size() >= n; });
   }
 
+  /// What getMe answers from now on: {"ok":true,"result":result}.
+  void set_me(nlohmann::json result) {
+    std::lock_guard lock(m_);
+    me_result_ = std::move(result);
+  }
+  /// getMe is recorded among requests() and takes scripted failures, like any other call.
+  void get_me_among_requests() {
+    std::lock_guard lock(m_);
+    me_apart_ = false;
+  }
+  /// getMe calls answered apart so far (none when get_me_among_requests() was called).
+  std::size_t me_calls() const {
+    std::lock_guard lock(m_);
+    return me_calls_;
+  }
+  /// Waits until at least `n` getMe calls were answered apart; false on timeout.
+  bool wait_for_me_calls(std::size_t n, std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(m_);
+    return cv_.wait_for(lock, timeout, [&] { return me_calls_ >= n; });
+  }
+
   /// Stops serving and joins the thread. Idempotent.
   void stop() {
     if (!thread_.joinable()) return;
@@ -257,6 +283,29 @@ class fake_platform {
         (void)wn;
         if (wec || !res.keep_alive()) break;
         continue;
+      }
+
+      if (rec.target.size() >= 6 && rec.target.rfind("/getMe") == rec.target.size() - 6) {
+        std::string me_body;
+        {
+          std::lock_guard lock(m_);
+          if (me_apart_) {
+            ++me_calls_;
+            me_body = nlohmann::json{{"ok", true}, {"result", me_result_}}.dump();
+          }
+        }
+        if (!me_body.empty()) {
+          cv_.notify_all();
+          http::response<http::string_body> res{http::status::ok, req.version()};
+          res.set(http::field::content_type, "application/json");
+          res.keep_alive(req.keep_alive());
+          res.body() = me_body;
+          res.prepare_payload();
+          auto [wec, wn] = co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+          (void)wn;
+          if (wec || !res.keep_alive()) break;
+          continue;
+        }
       }
 
       canned answer{200, ""};
@@ -391,6 +440,9 @@ class fake_platform {
   std::vector<boost::asio::steady_timer*> poll_waiters_;  // touched on the fake's thread only
   bool telegram_polls_ = false;
   std::chrono::milliseconds poll_hold_{300};
+  bool me_apart_ = true;
+  std::size_t me_calls_ = 0;
+  nlohmann::json me_result_ = {{"id", "fakebot0000"}};
 };
 
 }  // namespace tannha::test

@@ -302,3 +302,57 @@ TEST_CASE("parse_command with the bot's name: glued, spaceless, unaccented and u
   p = parse_command("@Tận cho hỏi", "Tận Nhà");
   CHECK(p.text == "@Tận cho hỏi");
 }
+
+TEST_CASE("parse_command with the names getMe gives: any of them, in any form, before the command is dropped") {
+  // The configured name, then what the platform says the bot is called (username, display name).
+  const std::vector<std::string> names = {"Tận Nhà", "TanNhaBot", "Trợ lý Tận Nhà"};
+  for (auto text : {"@Tận Nhà /lich tuần sau", "@tan nha/lich tuần sau", "@TanNhaBot /lich tuần sau",
+                    "@tannhabot/lich tuần sau", "@Trợ lý Tận Nhà /lich tuần sau", "@tro ly tan nha/lich tuần sau",
+                    "@TRỢ LÝ TẬN NHÀ: /lich tuần sau", "Tận Nhà /lich tuần sau", "tan nha/lich tuần sau",
+                    "TanNhaBot /lich tuần sau", "Trợ lý Tận Nhà /lich tuần sau",
+                    "@ta\xCC\x82\xCC\xA3n nha\xCC\x80 /lich tuần sau"}) {
+    CAPTURE(text);
+    auto p = parse_command(text, names);
+    REQUIRE(p.how == command_parse::kind::command);
+    CHECK(p.command->action == action::lich);
+    CHECK(p.command->args == "tuần sau");
+  }
+  // The longest name that matches is the mention: nothing of it is left before the text.
+  auto p = parse_command("@Trợ lý Tận Nhà cho hỏi", names);
+  CHECK(p.how == command_parse::kind::not_command);
+  CHECK(p.text == "cho hỏi");
+  p = parse_command("@TanNhaBot Năm sinh: 1938", names);
+  CHECK(p.text == "Năm sinh: 1938");
+}
+
+TEST_CASE("parse_command with the bot's names: without '@' a name is dropped only before a known command") {
+  const std::vector<std::string> names = {"Tận Nhà", "TanNhaBot"};
+  // Plain text that begins with the words of the name is the person's own words.
+  auto p = parse_command("Tận nhà tôi ở xóm 3", names);
+  CHECK(p.how == command_parse::kind::not_command);
+  CHECK(p.text == "Tận nhà tôi ở xóm 3");
+  // So is a name followed by something the bot does not know as a command.
+  p = parse_command("Tận Nhà /ngõ 5", names);
+  CHECK(p.how == command_parse::kind::not_command);
+  CHECK(p.text == "Tận Nhà /ngõ 5");
+  // Someone else named without '@', or a longer word: not the bot.
+  p = parse_command("TanNhaBotx /lich", names);
+  CHECK(p.how == command_parse::kind::not_command);
+  // A command typed as usual is unchanged by the names.
+  auto c = parse_command("/lich tuần sau", names);
+  REQUIRE(c.how == command_parse::kind::command);
+  CHECK(c.command->args == "tuần sau");
+}
+
+TEST_CASE("parse_command with one name is parse_command with that name alone") {
+  const std::vector<std::string> one = {"Tận Nhà"};
+  for (auto text : {"@Tận Nhà /lich tuần sau", "@Tận Nhà cho hỏi", "@Lan ơi xem giúp", "@TanNhaBot /lich", "@Tận Nhà",
+                    "Tận Nhà /lich"}) {
+    CAPTURE(text);
+    const auto a = parse_command(text, "Tận Nhà");
+    const auto b = parse_command(text, one);
+    CHECK(a.how == b.how);
+    CHECK(a.text == b.text);
+    CHECK(a.command.has_value() == b.command.has_value());
+  }
+}

@@ -142,6 +142,41 @@ TEST_CASE("zalo payloads: the bot's mention is stripped with or without diacriti
   CHECK(n == 5);
 }
 
+TEST_CASE("zalo payloads: the names getMe reports are mentions too, from the moment they are learnt") {
+  // The config names the bot "Tận Nhà"; the platform calls it otherwise (learnt after start-up).
+  auto learnt = std::make_shared<handlers::bot_names>();
+  handlers::dispatcher_options o;
+  o.bot_name = "Tận Nhà";
+  o.other_names = learnt;
+  test::dispatch_fixture f({test::demo_unit("binhgiang", zalo_group, {hoa, nam})}, test::test_catalog(), o);
+  std::vector<std::string> commands;
+  f.dispatcher().on_command([&](std::string_view a) { commands.emplace_back(a); });
+
+  // Before getMe answered: free text after an unknown mention, the pointer to /giup.
+  CHECK(f.group(hoa, "@Trợ lý xã cho hỏi", now, zalo_group) == dispatch_outcome::processed);
+  CHECK(has(f.take_one(), "/giup"));
+
+  learnt->set({"trolyxa_bot", "Trợ lý xã"});
+  int n = 0;
+  for (auto text : {"@Trợ lý xã /lich", "@tro ly xa/lich", "@TRỢ LÝ XÃ: /lich", "@trolyxa_bot /lich",
+                    "@TroLyXa_Bot/lich", "Trợ lý xã /lich", "@Tận Nhà /lich", "@tan nha/lich"}) {
+    CAPTURE(text);
+    commands.clear();
+    CHECK(f.group(nam, text, now + std::chrono::minutes(1 + n), zalo_group) == dispatch_outcome::processed);
+    CHECK(commands == std::vector<std::string>{"lich"});
+    auto out = f.take();
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].chat_id == zalo_group);
+    CHECK_FALSE(has(out[0].text, "/giup"));
+    ++n;
+  }
+  CHECK(n == 8);
+  // Free text after the learnt name reaches the bot without the mention: a question it maps.
+  commands.clear();
+  CHECK(f.group(nam, "@Trợ lý xã lịch tuần này", now + std::chrono::minutes(20), zalo_group) == dispatch_outcome::processed);
+  CHECK(commands == std::vector<std::string>{"lich"});
+}
+
 TEST_CASE("zalo payloads: a mention with free text in a group gets a one-line pointer once per person per hour") {
   zalo_fixture f;
   // (Free text that is no question the bot can map to a command: issue 14 runs "lịch tuần này".)

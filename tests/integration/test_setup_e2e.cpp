@@ -59,6 +59,7 @@ std::vector<std::string> init_args(const test::fake_platform& fp, const std::str
 
 TEST_CASE("e2e setup: init writes a config serve accepts; its code claims the unit; /ketnoi connects the group") {
   test::fake_platform fp;
+  fp.get_me_among_requests();  // init checks the token with getMe: asserted below
   fp.start();
   test::temp_dir dir;
   const auto path = dir.file("tannha.toml");
@@ -151,6 +152,7 @@ TEST_CASE("e2e claim: a new code for a unit without a leader, none for one that 
 
 TEST_CASE("e2e doctor: a token refused by getMe is a FAIL line and exit 1; a sound setup exits 0") {
   test::fake_platform fp;
+  fp.get_me_among_requests();  // the refusal below is scripted for doctor's getMe
   fp.start();
   test::temp_dir dir;
   auto text = std::regex_replace(test::ops_config("zalo", fp.base_url()), std::regex("@DB@"), dir.file("t.db"));

@@ -244,3 +244,32 @@ TEST_CASE("e2e telegram: a group command with @BotName is answered in the group,
   REQUIRE(fp.wait_for_requests(2, 5s));
   CHECK(has(fp.requests()[1].text(), "#1"));
 }
+
+TEST_CASE("e2e zalo: the name getMe reports is a mention too: \"@<that name> /lich\" in the group is answered") {
+  test::fake_platform fp;
+  // The platform calls the bot otherwise than the config's bot_name ("Tận Nhà", the default).
+  fp.set_me({{"id", "1c2b3a4d5e6f70819203"}, {"account_name", "trolyxa_bot"}, {"display_name", "Trợ lý Xã"}});
+  fp.start();
+  test::temp_dir dir;
+  test::server_process srv(dir, config_for("zalo", fp), {"--clock", "2026-11-25T10:00:00+07:00"});
+  REQUIRE(fp.wait_for_me_calls(1, 5s));
+  // Learnt once the answer is read: the log says so (never blocking start-up, which came first).
+  for (int i = 0; i < 100 && !has(srv.log(), "event=bot_names"); ++i) std::this_thread::sleep_for(50ms);
+  REQUIRE(has(srv.log(), "event=bot_names"));
+  CHECK(has(srv.log(), "Trợ lý Xã"));
+
+  const std::string group = "a1b2c3d4e5f60718293a";
+  CHECK(post(srv, zalo_text("m-1", group, true, "6ede9afa66b88fe6d6a9", "@Trợ lý Xã /lich")).status == 200);
+  CHECK(post(srv, zalo_text("m-2", group, true, "6ede9afa66b88fe6d6a9", "@tro ly xa/lich tuan sau")).status == 200);
+  REQUIRE(fp.wait_for_requests(2, 5s));
+  auto to_group = fp.requests_to(group);
+  REQUIRE(to_group.size() == 2);
+  for (const auto& r : to_group) {
+    CAPTURE(r.text());
+    CHECK(r.target == "/botTESTTOKEN/sendMessage");
+    CHECK(has(r.text(), "Xã Bình Giang"));         // the schedule of the unit, not a pointer to /giup
+    CHECK_FALSE(has(r.text(), "/giup"));
+  }
+  CHECK(fp.me_calls() == 1);  // asked once
+  CHECK(srv.stop() == 0);
+}

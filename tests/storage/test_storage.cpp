@@ -233,3 +233,104 @@ TEST_CASE("storage: an existing database keeps the mode its operator gave it, an
   storage::database memory(":memory:");
   CHECK(memory.healthy());
 }
+
+TEST_CASE("storage: citizens are searched by words of the name or the place, and by part of the phone") {
+  test::temp_dir dir;
+  storage::database db(dir.file("t.db"));
+  storage::unit_repository units(db);
+  units.sync_config({test::demo_unit("u1", "g1"), test::demo_unit("u2", "g2")}, t0);
+  storage::citizen_repository citizens(db);
+  auto add = [&](const char* unit, const char* name, const char* folded, const char* village, const char* place,
+                 const char* phone) {
+    storage::citizen_record c;
+    c.unit_id = unit;
+    c.full_name = name;
+    c.folded_name = folded;
+    c.village = village;
+    c.folded_place = place;
+    c.phone = phone;
+    return citizens.insert(c, t0);
+  };
+  storage::write_transaction tx(db);
+  const auto tu = add("u1", "Nguyễn Văn Tư", "nguyen van tu", "Đông Hải", "dong hai xom 3 canh nha van hoa", "0912345678");
+  const auto lan = add("u1", "Trần Thị Lan", "tran thi lan", "Tây Sơn", "tay son xom 12", "0987111222");
+  add("u2", "Nguyễn Văn Tư", "nguyen van tu", "Đông Hải", "dong hai xom 3", "0912345678");  // another unit
+  tx.commit();
+  const auto ids = [](const std::vector<storage::citizen_record>& found) {
+    std::vector<std::int64_t> out;
+    for (const auto& c : found) out.push_back(c.id);
+    return out;
+  };
+  using v = std::vector<std::int64_t>;
+  using w = std::vector<std::string>;
+  CHECK(ids(citizens.search_words("u1", w{"xom", "3"}, 10)) == v{tu});
+  CHECK(ids(citizens.search_words("u1", w{"xom"}, 10)) == v{tu, lan});  // ordered by folded name
+  CHECK(ids(citizens.search_words("u1", w{"van", "hoa"}, 10)) == v{tu});
+  CHECK(ids(citizens.search_words("u1", w{"tay", "son"}, 10)) == v{lan});
+  CHECK(ids(citizens.search_words("u1", w{"tu", "dong"}, 10)) == v{tu});  // a name word and a place word
+  CHECK(citizens.search_words("u1", w{"lan", "dong"}, 10).empty());        // every word must match
+  CHECK(citizens.search_words("u1", w{"xom", "1"}, 10).empty());           // "1" is not "12"
+  CHECK(ids(citizens.search_words("u1", w{"12"}, 10)) == v{lan});
+  CHECK(citizens.search_words("u1", w{"oa"}, 10).empty());                 // a place word is matched from its start
+  CHECK(ids(citizens.search_words("u1", w{"hi"}, 10)) == v{lan});          // in a name anywhere, as before
+  CHECK(citizens.search_words("u1", w{"%"}, 10).empty());                  // LIKE wildcards are literal
+  CHECK(citizens.search_words("u1", w{}, 10).empty());
+  CHECK(citizens.search_words("u1", w{"xom"}, 1).size() == 1);
+  CHECK(ids(citizens.search_phone("u1", "0912", 10)) == v{tu});
+  CHECK(ids(citizens.search_phone("u1", "345678", 10)) == v{tu});
+  CHECK(ids(citizens.search_phone("u1", "9", 10)) == v{tu, lan});
+  CHECK(citizens.search_phone("u1", "555", 10).empty());
+  CHECK(citizens.search_phone("u1", "", 10).empty());
+}
+
+TEST_CASE("storage: a correction and a newer registration rewrite the folded place; rows without one are listed") {
+  test::temp_dir dir;
+  storage::database db(dir.file("t.db"));
+  storage::unit_repository units(db);
+  units.sync_config({test::demo_unit("u1", "g1")}, t0);
+  storage::citizen_repository citizens(db);
+  storage::write_transaction tx(db);
+  storage::citizen_record c;
+  c.unit_id = "u1";
+  c.full_name = "Nguyễn Văn Tư";
+  c.folded_name = "nguyen van tu";
+  c.village = "Đông Hải";
+  c.address = "xóm 3";
+  c.folded_place = "dong hai xom 3";
+  c.id = citizens.insert(c, t0);
+  CHECK(citizens.get(c.id)->folded_place == "dong hai xom 3");
+
+  storage::citizen_record newer;
+  newer.address = "xóm 4";
+  newer.folded_place = "dong hai xom 4";
+  citizens.refresh(c.id, newer);
+  CHECK(citizens.get(c.id)->folded_place == "dong hai xom 4");
+  newer.address = "";  // a registration without an address keeps the stored one
+  newer.folded_place = "dong hai";
+  citizens.refresh(c.id, newer);
+  CHECK(citizens.get(c.id)->folded_place == "dong hai xom 4");
+
+  c.address = "xóm 5";
+  c.folded_place = "dong hai xom 5";
+  citizens.correct(c);
+  CHECK(citizens.get(c.id)->folded_place == "dong hai xom 5");
+  c.folded_place = "dong hai xom 6";
+  citizens.approve(c.id, c);
+  CHECK(citizens.get(c.id)->folded_place == "dong hai xom 6");
+
+  // A row with none (as stored before schema 22), and an anonymised one (no folded name).
+  db.db().exec("UPDATE citizens SET folded_place = ''");
+  storage::citizen_record gone = c;
+  gone.folded_name = "";
+  gone.folded_place = "";
+  gone.id = citizens.insert(gone, t0);
+  auto rows = citizens.without_folded_place(0, 10);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].id == c.id);
+  CHECK(rows[0].village == "Đông Hải");
+  CHECK(rows[0].address == "xóm 5");
+  CHECK(citizens.without_folded_place(c.id, 10).empty());
+  citizens.set_folded_place(c.id, "dong hai xom 5");
+  CHECK(citizens.without_folded_place(0, 10).empty());
+  tx.commit();
+}
