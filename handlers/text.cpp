@@ -16,6 +16,11 @@ constexpr char32_t replacement_char = 0xFFFD;
 /// Decodes one code point at `p`; returns its byte length, or -1 when the bytes are not
 /// valid UTF-8 (the caller then consumes a single byte as U+FFFD).
 long decode_one(const unsigned char* p, std::size_t left, char32_t& out) {
+  if (left > 0 && *p < 0x80) {
+    // ASCII, most of every message: what utf8proc_iterate answers, without the call.
+    out = *p;
+    return 1;
+  }
   utf8proc_int32_t cp = 0;
   const auto n = utf8proc_iterate(p, static_cast<utf8proc_ssize_t>(left), &cp);
   if (n <= 0) return -1;
