@@ -36,7 +36,7 @@ std::optional<parsed_url> parse_url(std::string_view url);
 /// An async HTTP/1.1 client over TCP or TLS (peer verified against the system store, SNI
 /// and host name checked) that keeps connections alive: after a complete answer without
 /// `Connection: close` the connection goes to a small idle pool per scheme, host and port
-/// (at most 16, each kept at most 30 s) and the next call to the same place reuses it instead
+/// (at most 64, each kept at most 30 s) and the next call to the same place reuses it instead
 /// of connecting again. A pooled connection the server has closed (or that holds unread
 /// bytes) is dropped when taken; any error drops the connection in use. A call on a reused
 /// connection that fails before its request was fully written, with no answer byte read, is

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
+#include <vector>
 
 namespace tannha::handlers {
 
@@ -15,6 +16,11 @@ constexpr char32_t replacement_char = 0xFFFD;
 /// Decodes one code point at `p`; returns its byte length, or -1 when the bytes are not
 /// valid UTF-8 (the caller then consumes a single byte as U+FFFD).
 long decode_one(const unsigned char* p, std::size_t left, char32_t& out) {
+  if (left > 0 && *p < 0x80) {
+    // ASCII, most of every message: what utf8proc_iterate answers, without the call.
+    out = *p;
+    return 1;
+  }
   utf8proc_int32_t cp = 0;
   const auto n = utf8proc_iterate(p, static_cast<utf8proc_ssize_t>(left), &cp);
   if (n <= 0) return -1;
@@ -43,6 +49,80 @@ bool map_utf8(const std::string& valid, int options, std::string& out) {
   std::free(dst);
   return true;
 }
+
+// Code points that NFC leaves exactly as they are in any sequence made only of them: none has
+// a decomposition NFC keeps, a combining class, or composes with a neighbour — ASCII, Latin-1,
+// Latin Extended-A/B, the precomposed Vietnamese letters (U+1EA0–U+1EF9) and general
+// punctuation (checked over every pair; tests/handlers/test_text.cpp compares with utf8proc).
+// Vietnamese typed on a phone keyboard is made of these, so most text needs no mapping.
+bool nfc_inert(char32_t c) {
+  return c < 0x250 || (c >= 0x1EA0 && c <= 0x1EF9) || (c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205E);
+}
+
+/// True when `s` is valid UTF-8 made only of nfc_inert() code points: then to_valid_utf8(s)
+/// and its NFC are `s` itself.
+bool already_nfc(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (p[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    char32_t c = 0;
+    const long n = decode_one(p + i, s.size() - i, c);
+    if (n < 0 || !nfc_inert(c)) return false;
+    i += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+constexpr int fold_options =
+    UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
+
+/// fold's utf8proc mapping of each nfc_inert() code point below U+1F00, computed once: the
+/// mapping (decompose, strip marks, case-fold, drop ignorables) works code point by code point,
+/// so a text made of them maps to the concatenation without a utf8proc_map call per text.
+class fold_table {
+ public:
+  fold_table() {
+    for (char32_t c = 0; c < limit; ++c) {
+      if (!nfc_inert(c) || c == 0) continue;
+      std::string one;
+      append_utf8(one, c);
+      std::string mapped;
+      if (map_utf8(one, fold_options, mapped)) {
+        map_[c] = std::move(mapped);
+        known_[c] = true;
+      }
+    }
+  }
+  /// Appends the mapping of valid UTF-8 `s` to `out`; false when a code point is not covered.
+  bool map(std::string_view s, std::string& out) const {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    std::size_t i = 0;
+    while (i < s.size()) {
+      if (p[i] < 0x80 && p[i] != 0) {
+        // ASCII: only letters change (case-folded); the table says the same, this is quicker.
+        char ch = static_cast<char>(p[i]);
+        out.push_back(ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch - 'A' + 'a') : ch);
+        ++i;
+        continue;
+      }
+      char32_t c = 0;
+      const long n = decode_one(p + i, s.size() - i, c);
+      if (n < 0 || c >= limit || !known_[c]) return false;
+      out += map_[c];
+      i += static_cast<std::size_t>(n);
+    }
+    return true;
+  }
+
+ private:
+  static constexpr char32_t limit = 0x1F00;
+  std::vector<std::string> map_ = std::vector<std::string>(limit);
+  std::vector<bool> known_ = std::vector<bool>(limit, false);
+};
 
 }  // namespace
 
@@ -126,6 +206,7 @@ std::string trim(std::string_view s) {
 }
 
 std::string to_nfc(std::string_view s) {
+  if (already_nfc(s)) return trim(s);
   const std::string valid = to_valid_utf8(s);
   std::string mapped;
   if (!map_utf8(valid, UTF8PROC_STABLE | UTF8PROC_COMPOSE, mapped)) return trim(valid);
@@ -140,17 +221,19 @@ std::string to_lower(std::string_view s) {
 }
 
 std::string fold(std::string_view s) {
-  const std::string valid = to_valid_utf8(s);
+  static const fold_table table;
   std::string mapped;
-  if (!map_utf8(valid,
-                UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD |
-                    UTF8PROC_IGNORE,
-                mapped)) {
-    // Cannot happen for valid input short of memory exhaustion; ASCII lower case is a sane
-    // degraded answer.
-    mapped = valid;
-    for (auto& ch : mapped)
-      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  mapped.reserve(s.size());
+  if (!table.map(s, mapped)) {
+    mapped.clear();
+    const std::string valid = to_valid_utf8(s);
+    if (!map_utf8(valid, fold_options, mapped)) {
+      // Cannot happen for valid input short of memory exhaustion; ASCII lower case is a sane
+      // degraded answer.
+      mapped = valid;
+      for (auto& ch : mapped)
+        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    }
   }
   std::string out;
   out.reserve(mapped.size());

@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
+#include <utf8proc.h>
 
+#include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "handlers/text.hpp"
 
@@ -10,6 +13,21 @@ namespace {
 // "Đăng ký" typed on a keyboard that sends decomposed text (NFD): a + U+0306, y + U+0301.
 const std::string dang_ky_nfd = "\xC4\x90" "a\xCC\x86ng ky\xCC\x81";
 const std::string dang_ky_nfc = "Đăng ký";
+// utf8proc_map itself, for comparing the quick paths of to_nfc and fold with it.
+std::string utf8proc_mapped(const std::string& s, int options) {
+  utf8proc_uint8_t* dst = nullptr;
+  auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()), static_cast<utf8proc_ssize_t>(s.size()),
+                        &dst, static_cast<utf8proc_option_t>(options));
+  std::string out = n < 0 ? std::string("<error>") : std::string(reinterpret_cast<const char*>(dst), n);
+  std::free(dst);
+  return out;
+}
+
+std::string utf8_of(char32_t c) {
+  utf8proc_uint8_t buf[4];
+  auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(c), buf);
+  return std::string(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n));
+}
 }  // namespace
 
 TEST_CASE("fold: NFD and NFC of the same word fold the same") {
@@ -115,4 +133,36 @@ TEST_CASE("split_by_utf16: pieces fit the limit and prefer line breaks") {
   CHECK(split_by_utf16("😀", 1) == std::vector<std::string>{"😀"});
   CHECK(split_by_utf16("whole text", 0) == std::vector<std::string>{"whole text"});
   CHECK(split_by_utf16("   ", 10).empty());
+}
+
+TEST_CASE("to_nfc and fold read Latin and Vietnamese text exactly as utf8proc maps it") {
+  // Both skip utf8proc_map for text made of these code points (handlers/text.cpp): the answer
+  // must be the one the full mapping gives, alone and next to any neighbour.
+  std::vector<char32_t> inert;
+  for (char32_t c = 1; c < 0x250; ++c) inert.push_back(c);
+  for (char32_t c = 0x1EA0; c <= 0x1EF9; ++c) inert.push_back(c);
+  for (char32_t c = 0x2010; c <= 0x2027; ++c) inert.push_back(c);
+  for (char32_t c = 0x2030; c <= 0x205E; ++c) inert.push_back(c);
+  const std::vector<char32_t> neighbours{U'a', U'A', U'e', U'o', U'u', U'y', U'D', U'1', U'.', 0xE0, 0xC2, 0xEA, 0xF4,
+                                         0x103, 0x1A1, 0x1B0, 0x1AF, 0x1EA1, 0x1EC7, 0x1EF9, 0x1EE9, 0x2013, 0xAD};
+  const int nfc = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
+  const int folding =
+      UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
+  auto spaceless = [](char32_t c) { return !is_space(c) && c != 0x110 && c != 0x111; };
+  int checked = 0;
+  for (char32_t c : inert) {
+    std::vector<std::string> texts{utf8_of(c)};
+    for (char32_t n : neighbours) {
+      texts.push_back(utf8_of(n) + utf8_of(c));
+      texts.push_back(utf8_of(c) + utf8_of(n));
+    }
+    for (const auto& t : texts) {
+      CAPTURE(static_cast<unsigned>(c));
+      CHECK(to_nfc(t) == trim(utf8proc_mapped(t, nfc)));
+      // fold() also collapses spaces and turns đ into d: compare where neither applies.
+      if (spaceless(c)) CHECK(fold(t) == utf8proc_mapped(t, folding));
+      ++checked;
+    }
+  }
+  CHECK(checked > 30000);
 }
