@@ -26,7 +26,7 @@ FUZZ_SMOKE_RUNS ?= 10000
 # build still fails on them).
 BENCH_CXXFLAGS ?= -Wno-error=restrict -Wno-error=maybe-uninitialized -Wno-error=array-bounds
 
-.PHONY: all deps deps-san deps-deb build run test deb san-build test-asan clean bench bench-build crash fuzz fuzz-smoke
+.PHONY: all deps deps-san deps-deb build run test deb san-build test-asan clean bench bench-build bench-peers crash fuzz fuzz-smoke
 
 all: build
 
@@ -81,6 +81,17 @@ bench-build: $(BENCH_DIR)/CMakeCache.txt
 # Throughput, latency, RSS and the SQLite commit bound; writes bench/RESULTS.md.
 bench: bench-build
 	bench/run.sh $(BENCH_DIR)
+
+# Tận Nhà beside python-telegram-bot and grammY (bench/peers/run.sh), one nginx fake API;
+# writes its own section of bench/RESULTS.md. better-sqlite3 builds against Debian's Node
+# headers (/usr/include/node) when they are there.
+PEERS_NODEDIR = $(if $(wildcard /usr/include/node/node.h),--nodedir=/usr)
+bench-peers: bench-build
+	@./scripts/install-deps.sh --peers
+	cd bench/peers/grammy && { [ -f node_modules/better-sqlite3/build/Release/better_sqlite3.node ] && \
+	  [ node_modules/.package-lock.json -nt package-lock.json ]; } || \
+	  npm ci --no-audit --no-fund $(PEERS_NODEDIR)
+	bench/peers/run.sh $(BENCH_DIR)
 
 # kill -9 under load CRASH_KILLS times, then check exactly-once and delivery.
 crash: bench-build
