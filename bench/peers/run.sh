@@ -52,6 +52,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# A step that fails says where, with the bot's last words.
+trap 'echo "bench-peers: failed at line $LINENO" >&2; [[ -f "$work/${bot:-none}.log" ]] && tail -20 "$work/$bot.log" >&2' ERR
 
 now() { date +%s.%N; }
 median() { sort -g | awk '{v[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
@@ -168,7 +170,7 @@ for load in $loads; do
       dw="$(delivered)"
       wrk -t2 -c"$conns" -d1s -s "$peers/updates.lua" "http://127.0.0.1:$bot_port$path" \
         -- "$platform" "w$r" 64 > "$work/wrk.out" 2>&1 || true
-      warm="$(grep '^wrk_result' "$work/wrk.out" | field requests)"
+      warm="$(grep '^wrk_result' "$work/wrk.out" | field requests || true)"
       wait_replies "$dw" "${warm:-0}"
       sleep 0.3  # the replies of requests wrk left open
       d0="$(delivered)"
