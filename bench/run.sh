@@ -188,6 +188,9 @@ echo
 echo "$machine"
 echo "$table"
 
+# Other commands' sections (<!-- make bench-peers: begin --> … end -->) are kept.
+others="$(sed -n '/^<!-- make bench-[a-z]*: begin -->/,/^<!-- make bench-[a-z]*: end -->/p' \
+          "$root/bench/RESULTS.md" 2>/dev/null || true)"
 cat > "$root/bench/RESULTS.md" <<EOF
 # Benchmark results
 
@@ -219,5 +222,6 @@ Fixed rate (p50_ms p99_ms max_ms rate updates replies errors):
 $(cat "$work/fixed")
 \`\`\`
 EOF
+if [[ -n "$others" ]]; then printf '\n%s\n' "$others" >> "$root/bench/RESULTS.md"; fi
 echo
 echo "bench: written to bench/RESULTS.md"

@@ -24,11 +24,16 @@ packages=(
 for arg in "$@"; do
   case "$arg" in
     --bench) packages+=(wrk) ;;                           # make bench, make crash (HTTP load)
+    # make bench-peers: nginx as the one fake platform API, the Python peer (Debian's PTB 13),
+    # Node for the grammY peer: the one installed (the image's Node 20), else Debian's nodejs and
+    # npm (bench/peers/run.sh checks Node >= 20, which better-sqlite3 12 needs).
+    --peers) packages+=(wrk nginx-light python3-python-telegram-bot)
+             command -v node >/dev/null || packages+=(nodejs npm) ;;
     --fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;    # make test-asan, fuzz, fuzz-smoke (CI): clang, libFuzzer, ASan/UBSan
     # make deb, scripts/check-deb.sh: dpkg-shlibdeps and file (CPack computes Depends), lintian,
     # systemd-analyze verify (in the systemd package), man for its Documentation= check.
     --deb) packages+=(dpkg-dev file lintian systemd man-db) ;;
-    *) echo "usage: $0 [--bench] [--fuzz] [--deb]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--bench] [--peers] [--fuzz] [--deb]" >&2; exit 2 ;;
   esac
 done
 
