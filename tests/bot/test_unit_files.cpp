@@ -172,15 +172,20 @@ TEST_CASE("unit files: an unknown key in a unit file suggests the right one") {
 }
 
 TEST_CASE("reload: only new units and those whose stored part changed are stored again") {
-  domain::unit a{.id = "a", .name = "A", .villages = {"T"}};
-  domain::unit b{.id = "b", .name = "B", .villages = {"T"}};
-  domain::unit c{.id = "c", .name = "C", .villages = {"T"}};
+  auto make = [](const std::string& id) {
+    domain::unit u;
+    u.id = id;
+    u.name = id;
+    u.villages = {"T"};
+    return u;
+  };
+  const auto a = make("a"), b = make("b"), c = make("c");
   auto b2 = b;
   b2.villages.push_back("T2");
   auto a2 = a;
   a2.schedule.capacity = 3;  // read from the config at each reload, nothing to store
   bot::units_change change;
-  auto stored = bot::units_to_store({a, b, c}, {a2, b2, domain::unit{.id = "d", .name = "D"}}, &change);
+  auto stored = bot::units_to_store({a, b, c}, {a2, b2, make("d")}, &change);
   REQUIRE(stored.size() == 2);
   CHECK(stored[0].id == "b");
   CHECK(stored[1].id == "d");
