@@ -3,8 +3,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <optional>
+#include <unordered_set>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -36,6 +38,7 @@
 #include "storage/database.hpp"
 #include "storage/outbox.hpp"
 #include "bot/server_presence.hpp"
+#include "bot/units_reload.hpp"
 #include "storage/unit_repository.hpp"
 
 namespace tannha::bot {
@@ -166,20 +169,32 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
   }
   storage::outbox read_box(reader ? *reader : *db);
   register_outbox_gauges(stats, read_box);
-  // The relay (I/O thread) asks which chats are groups; /ketnoi changes them on the writer.
+  // The relay (I/O thread) asks which chats are groups; /ketnoi and a reload change them on
+  // the writer. Copied again only when the units changed (thousands of units, every batch).
   std::mutex groups_mutex;
-  std::vector<std::string> group_chats;
+  std::unordered_set<std::string> group_chats;
+  std::optional<std::uint64_t> published_version;
+  std::atomic<std::size_t> served_units{disp.units().size()};
   auto publish_groups = [&] {
-    std::vector<std::string> chats;
-    for (const auto& u : disp.units()) chats.push_back(u.chat_id);
+    if (published_version == disp.units_version()) return;
+    published_version = disp.units_version();
+    std::unordered_set<std::string> chats;
+    chats.reserve(disp.units().size());
+    for (const auto& u : disp.units()) chats.insert(u.chat_id);
+    served_units = disp.units().size();
     std::lock_guard lock(groups_mutex);
     group_chats = std::move(chats);
   };
   publish_groups();
+  stats.gauge_callback("units", "Units (communes/wards) served now; a reload (SIGHUP) may change it.",
+                       [&served_units] { return static_cast<double>(served_units.load()); });
 
   boost::asio::io_context ioc(1);
   // Caught from here on: a stop during start-up is a graceful one too.
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  // SIGHUP (systemctl reload) re-reads the units; caught from here on so that it never ends the
+  // process, and answered once the service runs.
+  boost::asio::signal_set reload_signal(ioc, SIGHUP);
   webhook_app app(
       cfg.server, *kind, cfg.platform.webhook_secret,
       [&](const handlers::incoming_message& m) { return disp.handle(m, clk.now()); },
@@ -208,6 +223,9 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
         *db, disp.units(), cfg.procedures,
         handlers::web_options{cfg.web.public_url, cfg.web.session_hours, cfg.web.public_list,
                               [] { return random_token(); }, [](std::string_view s) { return sha256_hex(s); }});
+    // A copy of its own: the pages are served on the I/O thread, the dispatcher's units change
+    // on the writer (/ketnoi, a reload).
+    site->set_units(disp.units());
     add_web_routes(app.routes(), *site, *db, [&clk] { return clk.now(); }, stats);
   }
   http_server server(ioc, app.routes(), cfg.server);
@@ -244,7 +262,7 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
   // Each unit's current group (a /ketnoi updates them), as the writer last published them.
   outbox_relay.set_group_predicate([&](const std::string& chat) {
     std::lock_guard lock(groups_mutex);
-    return std::find(group_chats.begin(), group_chats.end(), chat) != group_chats.end();
+    return group_chats.contains(chat);
   });
   app.set_on_dispatched([&] { outbox_relay.notify(); });
 
@@ -280,6 +298,44 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
                             retention_options_of(cfg));
   boost::asio::steady_timer job_timer(ioc);
   bool stopping = false;
+
+  // A reload (SIGHUP): the new units are read off the I/O thread; stored and swapped in on the
+  // writer between two batches, so an update is handled wholly with the old units or wholly
+  // with the new; the web pages (I/O thread) get their copy after. Nothing is refused meanwhile.
+  // Without a writer (":memory:") everything runs on the I/O thread, between two requests.
+  units_reloader reloader(
+      ioc.get_executor(), cfg,
+      [&](std::vector<domain::unit> all, std::vector<domain::unit> to_store, std::function<void(bool)> done) {
+        auto swap = [&, all = std::move(all), to_store = std::move(to_store), done = std::move(done)]() mutable {
+          bool ok = true;
+          std::vector<domain::unit> for_web;
+          try {
+            storage::unit_repository(*db).sync_config(to_store, clk.now());
+            disp.set_units(all);
+            jobs.set_units(std::move(all));
+            publish_groups();
+            for_web = disp.units();
+            hp.write_ok();
+          } catch (const std::exception&) {
+            ok = false;  // busy or full database: nothing changed, the old units stay
+          }
+          boost::asio::post(ioc, [&, ok, for_web = std::move(for_web), done = std::move(done)]() mutable {
+            if (ok && site) site->set_units(std::move(for_web));
+            done(ok);
+          });
+        };
+        if (writer) writer->post(std::move(swap));
+        else swap();
+      },
+      stats);
+  std::function<void()> wait_reload = [&] {
+    reload_signal.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      reloader.request();
+      wait_reload();
+    });
+  };
+  wait_reload();
   boost::asio::co_spawn(
       ioc,
       [&]() -> boost::asio::awaitable<void> {
@@ -295,6 +351,8 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
             hp.write_failed();
             log_error("jobs_failed");  // busy or full database: try again at the next tick
           }
+          // A stop that came during the run found no timer to cancel: do not wait 30 s more.
+          if (stopping) break;
           job_timer.expires_after(std::chrono::seconds{30});
           boost::system::error_code ec;
           co_await job_timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
@@ -343,6 +401,8 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     log_info("stopping", {{"signal", sig}, {"connections", server.connections()}});
+    reloader.stop();
+    reload_signal.cancel();
     server.stop();
     outbox_relay.stop();
     if (updates_poller) updates_poller->stop();

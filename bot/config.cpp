@@ -45,6 +45,7 @@ class diagnostics {
   }
   void add(std::string_view path, std::string_view message) { add_at(0, path, message); }
   void add_at(std::uint32_t line, std::string_view path, std::string_view message) {
+    problems_.push_back({source_, line, std::string(path)});
     std::string s = source_;
     if (line > 0) s += ":" + std::to_string(line);
     s += ": ";
@@ -58,7 +59,10 @@ class diagnostics {
   /// Takes over the errors of another file (a catalog or holidays file read on the way).
   void merge(const diagnostics& other) {
     errors_.insert(errors_.end(), other.errors_.begin(), other.errors_.end());
+    problems_.insert(problems_.end(), other.problems_.begin(), other.problems_.end());
   }
+  /// Where each problem is, without its message (which may quote a value).
+  const std::vector<config_problem>& problems() const { return problems_; }
 
   bool ok() const { return errors_.empty(); }
   std::string message() const {
@@ -76,6 +80,7 @@ class diagnostics {
  private:
   std::string source_;
   std::vector<std::string> errors_;
+  std::vector<config_problem> problems_;
 };
 
 std::string join_path(std::string_view path, std::string_view key) {
@@ -608,152 +613,253 @@ struct unit_extra {
   std::vector<domain::day> holidays, makeup_days;
 };
 
-void read_units(diagnostics& d, const toml::table& root, std::vector<domain::unit>& units,
-                std::vector<unit_extra>& extras) {
-  const toml::node* n = root.get("units");
-  if (!n) {
-    d.add(root.source(), "units", "at least one [[units]] table is required (one per commune/ward)");
+// Where a unit id or chat id was first seen: its file, and its path there ("units[2]"; "" for a
+// unit file, which holds one unit).
+struct first_use {
+  std::string file;
+  std::string path;
+
+  // "units[0]" within the same file, else the other file (and the block in it).
+  std::string describe(const diagnostics& here) const {
+    if (file == here.source()) return path;
+    return path.empty() ? file : path + " in " + file;
+  }
+};
+
+// The units read so far from the config file and the unit files, checked across all of them.
+struct unit_reader {
+  std::vector<domain::unit> units;
+  std::vector<unit_extra> extras;
+  std::vector<first_use> origins;               // where each unit was written
+  std::map<std::string, first_use> ids, chats;  // value -> first use
+  std::size_t from_files = 0;
+  std::vector<std::string> dirs;                 // the folders read, resolved
+
+  void read(diagnostics& d, const toml::table& t, const std::string& p);
+};
+
+// One unit: a [[units]] block (`p` "units[3]") or a whole unit file (`p` "").
+void unit_reader::read(diagnostics& d, const toml::table& t, const std::string& p) {
+  if (p.empty() && (t.get("units") || t.get("unit"))) {
+    const toml::node* n = t.get("units") ? t.get("units") : t.get("unit");
+    d.add(n->source(), "", "a unit file holds the unit's keys (id = …, name = …) at the top, without a [[units]] or [unit] line");
     return;
   }
-  const auto* arr = n->as_array();
-  if (!arr || !arr->is_array_of_tables() || arr->empty()) {
-    d.add(n->source(), "units", "must be written as [[units]] tables, at least one");
-    return;
-  }
-  std::map<std::string, std::string> ids, chats;  // value -> path of first use
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    const auto& t = *arr->get(i)->as_table();
-    const std::string p = index_path("units", i);
-    check_keys(d, t, p, {"id", "name", "chat_id", "admins", "villages", "visit_days", "visit_time", "morning_time",
+  check_keys(d, t, p, {"id", "name", "chat_id", "admins", "villages", "visit_days", "visit_time", "morning_time",
                          "noon_time", "afternoon_time", "evening_time", "cutoff_day",
                          "cutoff_time", "capacity", "utc_offset", "holidays", "makeup_days",
                          "unscheduled_working_days", "result_unreturned_days", "escalation_grace_days",
                          "visit_unrecorded_days", "brief_time", "digest_time", "weekly_report",
                          "monthly_report_time", "public_list", "team_reminder_time",
                          "posts"});
-    domain::unit u;
-    unit_extra extra;
-    if (auto v = get_string(d, t, "id", p, true)) {
-      u.id = handlers::trim(*v);
-      if (!valid_unit_id(u.id)) {
-        d.add(t.get("id")->source(), join_path(p, "id"), "must be letters a-z, digits, '-' or '_' without spaces (got \"" + *v + "\")");
-      } else if (auto [it, fresh] = ids.emplace(u.id, p); !fresh) {
-        d.add(t.get("id")->source(), join_path(p, "id"), "duplicate unit id \"" + u.id + "\" (also " + it->second + ")");
-      }
+  domain::unit u;
+  unit_extra extra;
+  if (auto v = get_string(d, t, "id", p, true)) {
+    u.id = handlers::trim(*v);
+    if (!valid_unit_id(u.id)) {
+      d.add(t.get("id")->source(), join_path(p, "id"), "must be letters a-z, digits, '-' or '_' without spaces (got \"" + *v + "\")");
+    } else if (auto [it, fresh] = ids.emplace(u.id, first_use{d.source(), p}); !fresh) {
+      d.add(t.get("id")->source(), join_path(p, "id"), "duplicate unit id \"" + u.id + "\" (also " + it->second.describe(d) + ")");
     }
-    if (auto v = get_string(d, t, "name", p, true)) {
-      u.name = handlers::to_nfc(*v);
-      if (u.name.empty()) d.add(t.get("name")->source(), join_path(p, "name"), "must not be empty");
-    }
-    if (const toml::node* c = t.get("chat_id")) {
-      if (auto v = get_id_text(d, *c, join_path(p, "chat_id"))) {
-        u.chat_id = *v;
-        if (auto [it, fresh] = chats.emplace(u.chat_id, p); !fresh) {
-          d.add(c->source(), join_path(p, "chat_id"), "duplicate chat_id \"" + u.chat_id + "\" (also " + it->second + "): one group serves one unit");
-        }
-      }
-    }
-    // Both optional: a leader claims a unit without admins (/batdau) and connects its group
-    // (/ketnoi) from the chat. An admins list written but left empty is still a mistake.
-    if (auto v = read_string_list(d, t, "admins", p, false, true)) {
-      for (auto& [id, node] : *v) {
-        if (std::find(u.admins.begin(), u.admins.end(), id) == u.admins.end()) u.admins.push_back(id);
-      }
-      if (u.admins.empty()) d.add(t.get("admins")->source(), join_path(p, "admins"), "needs at least one leader's user id");
-    }
-    if (auto v = read_string_list(d, t, "villages", p, true, false)) {
-      std::map<std::string, std::size_t> seen;
-      for (std::size_t k = 0; k < v->size(); ++k) {
-        const auto& [name, node] = (*v)[k];
-        if (auto [it, fresh] = seen.emplace(handlers::fold(name), k); !fresh) {
-          d.add(node->source(), index_path(join_path(p, "villages"), k),
-                "\"" + name + "\" is the same village as villages[" + std::to_string(it->second) + "]");
-          continue;
-        }
-        u.villages.push_back(name);
-      }
-      if (v->empty()) d.add(t.get("villages")->source(), join_path(p, "villages"), "needs at least one village (thôn, ấp or tổ dân phố)");
-    }
-    if (const toml::node* vd = t.get("visit_days")) {
-      const std::string vp = join_path(p, "visit_days");
-      std::vector<const toml::node*> items;
-      if (const auto* a = vd->as_array()) {
-        for (std::size_t k = 0; k < a->size(); ++k) items.push_back(a->get(k));
-      } else {
-        items.push_back(vd);  // a single day may be written without brackets
-      }
-      std::vector<std::chrono::weekday> days;
-      for (std::size_t k = 0; k < items.size(); ++k) {
-        const std::string ip = vd->is_array() ? index_path(vp, k) : vp;
-        const auto* s = items[k]->as_string();
-        auto wd = s ? parse_weekday(s->get()) : std::nullopt;
-        if (!wd) {
-          d.add(items[k]->source(), ip, "must be a weekday such as \"Thứ Bảy\", \"T7\" or \"saturday\" " + got(*items[k]));
-          continue;
-        }
-        if (std::find(days.begin(), days.end(), *wd) == days.end()) days.push_back(*wd);
-      }
-      if (items.empty()) d.add(vd->source(), vp, "needs at least one weekday");
-      if (!days.empty()) u.schedule.visit_days = days;
-    }
-    read_time(d, t, "visit_time", p, u.schedule.visit_time);
-    // What "sáng/trưa/chiều/tối" alone stands for in /xeplich (issue 14).
-    if (t.get("morning_time")) {
-      std::chrono::minutes m = u.schedule.visit_time;
-      read_time(d, t, "morning_time", p, m);
-      u.schedule.morning_time = m;
-    }
-    read_time(d, t, "noon_time", p, u.schedule.noon_time);
-    read_time(d, t, "afternoon_time", p, u.schedule.afternoon_time);
-    read_time(d, t, "evening_time", p, u.schedule.evening_time);
-    if (const toml::node* cd = t.get("cutoff_day")) {
-      const auto* s = cd->as_string();
-      if (auto wd = s ? parse_weekday(s->get()) : std::nullopt) u.schedule.cutoff_day = *wd;
-      else d.add(cd->source(), join_path(p, "cutoff_day"), "must be a weekday such as \"Thứ Năm\", \"T5\" or \"thursday\" " + got(*cd));
-    }
-    read_time(d, t, "cutoff_time", p, u.schedule.cutoff_time);
-    read_int(d, t, "capacity", p, u.schedule.capacity, 1, 10000, "a positive integer");
-    read_bool(d, t, "public_list", p, u.public_list);
-    if (auto v = get_string(d, t, "utc_offset", p, false)) {
-      if (auto off = parse_utc_offset(handlers::trim(*v))) u.utc_offset = *off;
-      else d.add(t.get("utc_offset")->source(), join_path(p, "utc_offset"), "must be like \"+07:00\" (got \"" + *v + "\")");
-    }
-    if (auto v = read_dates(d, t, "holidays", p)) extra.holidays = std::move(*v);
-    if (auto v = read_dates(d, t, "makeup_days", p)) extra.makeup_days = std::move(*v);
-    read_positive_int(d, t, "unscheduled_working_days", p, u.overdue.unscheduled_working_days);
-    read_positive_int(d, t, "result_unreturned_days", p, u.overdue.result_unreturned_days);
-    read_int(d, t, "escalation_grace_days", p, u.overdue.escalation_grace_days, 0, 365, "a number of days from 0 to 365");
-    read_int(d, t, "visit_unrecorded_days", p, u.overdue.visit_unrecorded_days, 0, 365, "a number of days from 0 to 365");
-    // Automatic posts (docs/DESIGN.md §4).
-    read_time(d, t, "brief_time", p, u.posts.brief_time);
-    read_time(d, t, "digest_time", p, u.posts.digest_time);
-    read_time(d, t, "monthly_report_time", p, u.posts.monthly_report_time);
-    read_time(d, t, "team_reminder_time", p, u.posts.team_reminder_time);
-    if (auto v = get_string(d, t, "weekly_report", p, false)) {
-      // "Thứ Hai 08:00": a weekday, then the time after the last space.
-      std::string text = handlers::trim(*v);
-      auto space = text.rfind(' ');
-      auto wd = space == std::string::npos ? std::nullopt : parse_weekday(text.substr(0, space));
-      auto tm = space == std::string::npos ? std::nullopt : domain::parse_hhmm(text.substr(space + 1));
-      if (wd && tm) {
-        u.posts.weekly_report_day = *wd;
-        u.posts.weekly_report_time = *tm;
-      } else {
-        d.add(t.get("weekly_report")->source(), join_path(p, "weekly_report"),
-              "must be a weekday and a time such as \"Thứ Hai 08:00\" (got \"" + *v + "\")");
-      }
-    }
-    // Where the posts go (issue 13): unset, the group when there is one, else the members.
-    if (auto v = get_string(d, t, "posts", p, false)) {
-      const auto w = handlers::fold(handlers::trim(*v));
-      if (w == "group") u.delivery = domain::post_delivery::group;
-      else if (w == "members") u.delivery = domain::post_delivery::members;
-      else if (w == "both") u.delivery = domain::post_delivery::both;
-      else d.add(t.get("posts")->source(), join_path(p, "posts"), "must be \"group\", \"members\" or \"both\" (got \"" + *v + "\")");
-    }
-    units.push_back(std::move(u));
-    extras.push_back(std::move(extra));
   }
+  if (auto v = get_string(d, t, "name", p, true)) {
+    u.name = handlers::to_nfc(*v);
+    if (u.name.empty()) d.add(t.get("name")->source(), join_path(p, "name"), "must not be empty");
+  }
+  if (const toml::node* c = t.get("chat_id")) {
+    if (auto v = get_id_text(d, *c, join_path(p, "chat_id"))) {
+      u.chat_id = *v;
+      if (auto [it, fresh] = chats.emplace(u.chat_id, first_use{d.source(), p}); !fresh) {
+        d.add(c->source(), join_path(p, "chat_id"), "duplicate chat_id \"" + u.chat_id + "\" (also " + it->second.describe(d) + "): one group serves one unit");
+      }
+    }
+  }
+  // Both optional: a leader claims a unit without admins (/batdau) and connects its group
+  // (/ketnoi) from the chat. An admins list written but left empty is still a mistake.
+  if (auto v = read_string_list(d, t, "admins", p, false, true)) {
+    for (auto& [id, node] : *v) {
+      if (std::find(u.admins.begin(), u.admins.end(), id) == u.admins.end()) u.admins.push_back(id);
+    }
+    if (u.admins.empty()) d.add(t.get("admins")->source(), join_path(p, "admins"), "needs at least one leader's user id");
+  }
+  if (auto v = read_string_list(d, t, "villages", p, true, false)) {
+    std::map<std::string, std::size_t> seen;
+    for (std::size_t k = 0; k < v->size(); ++k) {
+      const auto& [name, node] = (*v)[k];
+      if (auto [it, fresh] = seen.emplace(handlers::fold(name), k); !fresh) {
+        d.add(node->source(), index_path(join_path(p, "villages"), k),
+              "\"" + name + "\" is the same village as villages[" + std::to_string(it->second) + "]");
+        continue;
+      }
+      u.villages.push_back(name);
+    }
+    if (v->empty()) d.add(t.get("villages")->source(), join_path(p, "villages"), "needs at least one village (thôn, ấp or tổ dân phố)");
+  }
+  if (const toml::node* vd = t.get("visit_days")) {
+    const std::string vp = join_path(p, "visit_days");
+    std::vector<const toml::node*> items;
+    if (const auto* a = vd->as_array()) {
+      for (std::size_t k = 0; k < a->size(); ++k) items.push_back(a->get(k));
+    } else {
+      items.push_back(vd);  // a single day may be written without brackets
+    }
+    std::vector<std::chrono::weekday> days;
+    for (std::size_t k = 0; k < items.size(); ++k) {
+      const std::string ip = vd->is_array() ? index_path(vp, k) : vp;
+      const auto* s = items[k]->as_string();
+      auto wd = s ? parse_weekday(s->get()) : std::nullopt;
+      if (!wd) {
+        d.add(items[k]->source(), ip, "must be a weekday such as \"Thứ Bảy\", \"T7\" or \"saturday\" " + got(*items[k]));
+        continue;
+      }
+      if (std::find(days.begin(), days.end(), *wd) == days.end()) days.push_back(*wd);
+    }
+    if (items.empty()) d.add(vd->source(), vp, "needs at least one weekday");
+    if (!days.empty()) u.schedule.visit_days = days;
+  }
+  read_time(d, t, "visit_time", p, u.schedule.visit_time);
+  // What "sáng/trưa/chiều/tối" alone stands for in /xeplich (issue 14).
+  if (t.get("morning_time")) {
+    std::chrono::minutes m = u.schedule.visit_time;
+    read_time(d, t, "morning_time", p, m);
+    u.schedule.morning_time = m;
+  }
+  read_time(d, t, "noon_time", p, u.schedule.noon_time);
+  read_time(d, t, "afternoon_time", p, u.schedule.afternoon_time);
+  read_time(d, t, "evening_time", p, u.schedule.evening_time);
+  if (const toml::node* cd = t.get("cutoff_day")) {
+    const auto* s = cd->as_string();
+    if (auto wd = s ? parse_weekday(s->get()) : std::nullopt) u.schedule.cutoff_day = *wd;
+    else d.add(cd->source(), join_path(p, "cutoff_day"), "must be a weekday such as \"Thứ Năm\", \"T5\" or \"thursday\" " + got(*cd));
+  }
+  read_time(d, t, "cutoff_time", p, u.schedule.cutoff_time);
+  read_int(d, t, "capacity", p, u.schedule.capacity, 1, 10000, "a positive integer");
+  read_bool(d, t, "public_list", p, u.public_list);
+  if (auto v = get_string(d, t, "utc_offset", p, false)) {
+    if (auto off = parse_utc_offset(handlers::trim(*v))) u.utc_offset = *off;
+    else d.add(t.get("utc_offset")->source(), join_path(p, "utc_offset"), "must be like \"+07:00\" (got \"" + *v + "\")");
+  }
+  if (auto v = read_dates(d, t, "holidays", p)) extra.holidays = std::move(*v);
+  if (auto v = read_dates(d, t, "makeup_days", p)) extra.makeup_days = std::move(*v);
+  read_positive_int(d, t, "unscheduled_working_days", p, u.overdue.unscheduled_working_days);
+  read_positive_int(d, t, "result_unreturned_days", p, u.overdue.result_unreturned_days);
+  read_int(d, t, "escalation_grace_days", p, u.overdue.escalation_grace_days, 0, 365, "a number of days from 0 to 365");
+  read_int(d, t, "visit_unrecorded_days", p, u.overdue.visit_unrecorded_days, 0, 365, "a number of days from 0 to 365");
+  // Automatic posts (docs/DESIGN.md §4).
+  read_time(d, t, "brief_time", p, u.posts.brief_time);
+  read_time(d, t, "digest_time", p, u.posts.digest_time);
+  read_time(d, t, "monthly_report_time", p, u.posts.monthly_report_time);
+  read_time(d, t, "team_reminder_time", p, u.posts.team_reminder_time);
+  if (auto v = get_string(d, t, "weekly_report", p, false)) {
+    // "Thứ Hai 08:00": a weekday, then the time after the last space.
+    std::string text = handlers::trim(*v);
+    auto space = text.rfind(' ');
+    auto wd = space == std::string::npos ? std::nullopt : parse_weekday(text.substr(0, space));
+    auto tm = space == std::string::npos ? std::nullopt : domain::parse_hhmm(text.substr(space + 1));
+    if (wd && tm) {
+      u.posts.weekly_report_day = *wd;
+      u.posts.weekly_report_time = *tm;
+    } else {
+      d.add(t.get("weekly_report")->source(), join_path(p, "weekly_report"),
+            "must be a weekday and a time such as \"Thứ Hai 08:00\" (got \"" + *v + "\")");
+    }
+  }
+  // Where the posts go (issue 13): unset, the group when there is one, else the members.
+  if (auto v = get_string(d, t, "posts", p, false)) {
+    const auto w = handlers::fold(handlers::trim(*v));
+    if (w == "group") u.delivery = domain::post_delivery::group;
+    else if (w == "members") u.delivery = domain::post_delivery::members;
+    else if (w == "both") u.delivery = domain::post_delivery::both;
+    else d.add(t.get("posts")->source(), join_path(p, "posts"), "must be \"group\", \"members\" or \"both\" (got \"" + *v + "\")");
+  }
+  units.push_back(std::move(u));
+  extras.push_back(std::move(extra));
+  origins.push_back({d.source(), p});
+}
+
+// The *.toml files of a units folder, by name: hidden files (editors' copies) are skipped.
+std::vector<fs::path> unit_files(const fs::path& dir, std::error_code& ec) {
+  std::vector<fs::path> out;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const auto name = it->path().filename().string();
+    if (name.starts_with('.') || it->path().extension() != ".toml") continue;
+    std::error_code fe;
+    if (it->is_regular_file(fe)) out.push_back(it->path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// `dir = "units.d"` (at `where`, key path `key`): every unit file in it, resolved against the
+// config file's folder.
+void read_unit_dir(diagnostics& d, unit_reader& r, const toml::table& t, const std::string& key,
+                   const fs::path& base_dir) {
+  auto v = get_string(d, t, "dir", key, true);
+  if (!v) return;
+  const auto where = t.get("dir")->source();
+  if (handlers::trim(*v).empty()) {
+    d.add(where, join_path(key, "dir"), "must name a folder such as \"units.d\"");
+    return;
+  }
+  fs::path dir(handlers::trim(*v));
+  if (dir.is_relative() && !base_dir.empty()) dir = base_dir / dir;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    d.add(where, join_path(key, "dir"), "\"" + dir.string() + "\" is not a folder that can be read");
+    return;
+  }
+  r.dirs.push_back(dir.string());
+  auto files = unit_files(dir, ec);
+  if (ec) {
+    d.add(where, join_path(key, "dir"), "cannot read folder \"" + dir.string() + "\": " + ec.message());
+    return;
+  }
+  for (const auto& f : files) {
+    diagnostics fd(f.string());
+    std::string why;
+    if (auto content = read_file(f, why)) {
+      if (auto tbl = parse_toml(fd, *content)) {
+        r.read(fd, *tbl, "");
+        ++r.from_files;
+      }
+    } else {
+      fd.add("", "cannot read the file: " + why);
+    }
+    d.merge(fd);
+  }
+}
+
+// The units: [[units]] blocks in the config file, and/or folders of unit files — `[units]
+// dir = "units.d"`, or a [[units]] block holding only `dir` beside ordinary blocks.
+void read_units(diagnostics& d, const toml::table& root, const fs::path& base_dir, unit_reader& r) {
+  const toml::node* n = root.get("units");
+  const std::string none =
+      "at least one [[units]] table is required (one per commune/ward), or a folder of unit files: [units] dir = \"units.d\"";
+  if (!n) {
+    d.add(root.source(), "units", none);
+    return;
+  }
+  if (const auto* t = n->as_table()) {
+    check_keys(d, *t, "units", {"dir"});
+    read_unit_dir(d, r, *t, "units", base_dir);
+  } else {
+    const auto* arr = n->as_array();
+    if (!arr || !arr->is_array_of_tables() || arr->empty()) {
+      d.add(n->source(), "units", "must be written as [[units]] tables, at least one");
+      return;
+    }
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      const auto& t = *arr->get(i)->as_table();
+      const std::string p = index_path("units", i);
+      if (t.get("dir")) {
+        check_keys(d, t, p, {"dir"});  // a folder entry holds nothing else
+        read_unit_dir(d, r, t, p, base_dir);
+      } else {
+        r.read(d, t, p);
+      }
+    }
+  }
+  if (r.units.empty() && d.ok()) d.add(n->source(), "units", none + " (the folder has no *.toml file)");
 }
 
 std::vector<domain::day> sorted_unique(std::vector<domain::day> v) {
@@ -766,10 +872,14 @@ void append(std::vector<domain::day>& to, const std::vector<domain::day>& from) 
   to.insert(to.end(), from.begin(), from.end());
 }
 
-domain::result<config> parse_impl(std::string_view text, const std::string& source, const fs::path& base_dir) {
+domain::result<config> parse_impl(std::string_view text, const std::string& source, const fs::path& base_dir,
+                                  std::vector<config_problem>* problems) {
   diagnostics d(source);
   auto parsed = parse_toml(d, text);
-  if (!parsed) return domain::fail(domain::errc::bad_argument, d.message());
+  if (!parsed) {
+    if (problems) *problems = d.problems();
+    return domain::fail(domain::errc::bad_argument, d.message());
+  }
   const toml::table& root = *parsed;
   config c;
   c.source = source;
@@ -861,9 +971,21 @@ domain::result<config> parse_impl(std::string_view text, const std::string& sour
   c.calendar.holidays = sorted_unique(std::move(c.calendar.holidays));
   c.calendar.makeup_days = sorted_unique(std::move(c.calendar.makeup_days));
 
-  std::vector<unit_extra> extras;
-  read_units(d, root, c.units, extras);
+  unit_reader reader;
+  read_units(d, root, base_dir, reader);
+  c.units = std::move(reader.units);
+  c.unit_dirs = reader.dirs;
+  const auto& extras = reader.extras;
+  // One calendar shared by every unit that adds no day of its own (most of them).
+  const domain::calendar common(c.calendar.holidays, c.calendar.makeup_days);
+  const bool common_ok = std::none_of(c.calendar.makeup_days.begin(), c.calendar.makeup_days.end(), [&](auto day) {
+    return std::binary_search(c.calendar.holidays.begin(), c.calendar.holidays.end(), day);
+  });
   for (std::size_t i = 0; i < c.units.size(); ++i) {
+    if (common_ok && extras[i].holidays.empty() && extras[i].makeup_days.empty()) {
+      c.units[i].cal = common;
+      continue;
+    }
     auto holidays = c.calendar.holidays;
     auto makeup = c.calendar.makeup_days;
     append(holidays, extras[i].holidays);
@@ -872,13 +994,19 @@ domain::result<config> parse_impl(std::string_view text, const std::string& sour
     makeup = sorted_unique(std::move(makeup));
     for (const auto& day : makeup) {
       if (std::binary_search(holidays.begin(), holidays.end(), day)) {
-        d.add(index_path("units", i), domain::iso_date(day) + " is both a holiday and a make-up working day");
+        const auto& at = reader.origins[i];
+        diagnostics ud(at.file);
+        ud.add(at.path, domain::iso_date(day) + " is both a holiday and a make-up working day");
+        d.merge(ud);
       }
     }
     c.units[i].cal = domain::calendar(std::move(holidays), std::move(makeup));
   }
 
-  if (!d.ok()) return domain::fail(domain::errc::bad_argument, d.message());
+  if (!d.ok()) {
+    if (problems) *problems = d.problems();
+    return domain::fail(domain::errc::bad_argument, d.message());
+  }
   return c;
 }
 
@@ -912,16 +1040,45 @@ std::vector<domain::procedure> shipped_procedures() {
 }
 
 domain::result<config> parse_config(std::string_view toml_text, const std::string& source) {
-  return parse_impl(toml_text, source, fs::path(source).parent_path());
+  return parse_impl(toml_text, source, fs::path(source).parent_path(), nullptr);
 }
 
-domain::result<config> load_config(const std::string& path) {
+domain::result<config> load_config(const std::string& path, std::vector<config_problem>* problems) {
   std::string why;
   auto content = read_file(path, why);
   if (!content) {
+    if (problems) *problems = {{path, 0, ""}};
     return domain::fail(domain::errc::bad_argument, "cannot read config file \"" + path + "\": " + why);
   }
-  return parse_impl(*content, path, fs::path(path).parent_path());
+  return parse_impl(*content, path, fs::path(path).parent_path(), problems);
+}
+
+std::vector<std::string> sections_changed(const config& a, const config& b) {
+  std::vector<std::string> out;
+  if (!(a.server == b.server)) out.emplace_back("server");
+  if (!(a.platform == b.platform)) out.emplace_back("platform");
+  if (!(a.storage == b.storage)) out.emplace_back("storage");
+  if (!(a.relay == b.relay)) out.emplace_back("relay");
+  if (!(a.forms == b.forms)) out.emplace_back("forms");
+  if (!(a.privacy == b.privacy)) out.emplace_back("privacy");
+  if (!(a.web == b.web)) out.emplace_back("web");
+  if (a.catalog_path != b.catalog_path || a.procedures.size() != b.procedures.size()) out.emplace_back("catalog");
+  return out;
+}
+
+std::vector<std::string> unit_files_ignored(const config& c) {
+  std::vector<std::string> out;
+  for (const auto& dir : c.unit_dirs) {
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      const auto name = it->path().filename().string();
+      if (name.starts_with('.')) continue;  // hidden: editors' copies, skipped on purpose
+      std::error_code fe;
+      if (it->path().extension() != ".toml" || !it->is_regular_file(fe)) out.push_back(it->path().string());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace tannha::bot

@@ -1,6 +1,7 @@
 #pragma once
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +27,8 @@ struct server_config {
   /// give their place first. 0: no cap.
   int max_connections_per_address = 128;
   std::string metrics_token;  ///< or TANNHA_METRICS_TOKEN; empty: /metrics needs no token
+
+  bool operator==(const server_config&) const = default;
 };
 
 /// [platform]
@@ -35,11 +38,15 @@ struct platform_config {
   std::string token;             ///< or TANNHA_TOKEN
   std::string webhook_secret;    ///< or TANNHA_WEBHOOK_SECRET
   std::string bot_name = "Tận Nhà";
+
+  bool operator==(const platform_config&) const = default;
 };
 
 /// [storage]
 struct storage_config {
   std::string path = "tannha.db";
+
+  bool operator==(const storage_config&) const = default;
 };
 
 /// [relay]
@@ -57,11 +64,15 @@ struct relay_config {
   int request_timeout_seconds = 15;
   /// Sends in flight at once, to distinct chats (each chat keeps one at a time, in order).
   int max_in_flight = 8;
+
+  bool operator==(const relay_config&) const = default;
 };
 
 /// [forms]
 struct forms_config {
   int draft_ttl_minutes = 24 * 60;
+
+  bool operator==(const forms_config&) const = default;
 };
 
 /// [privacy]: how long personal data is kept (README, "Configuration reference").
@@ -70,6 +81,8 @@ struct privacy_config {
   int processed_update_days = 14; ///< processed update ids kept (above any platform's redelivery window)
   int closed_request_years = 5;   ///< citizen anonymised this long after the last request closed
   int audit_years = 5;            ///< audit entries kept
+
+  bool operator==(const privacy_config&) const = default;
 };
 
 /// [calendar]: the deployment-wide holidays and make-up working days in effect (the shipped
@@ -86,6 +99,8 @@ struct web_config {
   std::string public_url;  ///< where people reach /web (no trailing '/'); default "http://" + server.listen
   int session_hours = 12;
   bool public_list = true;  ///< GET /cong-khai/<unit>; a unit may also turn its own off
+
+  bool operator==(const web_config&) const = default;
 };
 
 /// The whole configuration, read from TOML.
@@ -101,17 +116,37 @@ struct config {
   std::string source;        ///< the file it was read from (as given)
   std::string catalog_path;  ///< empty: the shipped catalog; else resolved against the config's folder
   std::vector<domain::unit> units;
+  std::vector<std::string> unit_dirs;  ///< the folders of unit files read ([units] dir), resolved
   std::vector<domain::procedure> procedures;  ///< the catalog in use
+};
+
+/// Where one problem of a config is: file, line (0: unknown) and key. The message is left out
+/// on purpose: it may quote a value, and this is what the service's log may say.
+struct config_problem {
+  std::string file;
+  std::uint32_t line = 0;
+  std::string key;
 };
 
 /// Reads and checks a config file. A failure lists every problem found, one per line, each
 /// naming file, line and key ("config.toml:42: units[0].capacity: must be a positive integer
 /// (got -3)") — in English, for operators. TANNHA_TOKEN / TANNHA_WEBHOOK_SECRET, when set and
-/// non-empty, replace the file's platform.token / platform.webhook_secret.
-domain::result<config> load_config(const std::string& path);
+/// non-empty, replace the file's platform.token / platform.webhook_secret. The units may also
+/// come from a folder of unit files (`[units] dir = "units.d"`, relative to the config's folder),
+/// one unit per `*.toml` file, its keys those of a [[units]] block, at the top of the file; a
+/// problem there names that file. On failure `problems`, when given, gets where each one is.
+domain::result<config> load_config(const std::string& path, std::vector<config_problem>* problems = nullptr);
 /// Same from TOML text (tests); `source` names it in messages, and its folder is where a
 /// relative catalog path is looked for.
 domain::result<config> parse_config(std::string_view toml_text, const std::string& source);
+
+/// The sections other than the units in which `b` differs from `a` ("server", "relay", …): what
+/// a reload (SIGHUP) leaves as it was until a restart.
+std::vector<std::string> sections_changed(const config& a, const config& b);
+
+/// The entries of the config's unit folders that are not read as units (not `*.toml`, or not a
+/// file), for `tannha doctor`; hidden ones (editors' copies) are not listed.
+std::vector<std::string> unit_files_ignored(const config& c);
 
 /// Reads a procedure catalog in the shape of data/procedures.toml, checked as the shipped one.
 domain::result<std::vector<domain::procedure>> parse_catalog(std::string_view toml_text,

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <map>
 #include <filesystem>
 #include <iostream>
 
@@ -22,6 +23,10 @@ namespace tannha::bot {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Over this many units, the lines that say a unit is fine become one line for all of them: a
+// province or a country has hundreds or thousands, and the warnings must stand out.
+constexpr std::size_t units_listed_one_by_one = 10;
 
 enum class verdict { ok, warn, fail };
 
@@ -166,6 +171,8 @@ void check_database(doctor_report& r, const config& cfg, domain::instant now) {
                  std::to_string(box.pending_count()) +
                      " tin chờ gửi, tin cũ nhất đã chờ quá một giờ: dịch vụ có đang chạy không? (systemctl status tannha)");
         storage::unit_repository units(db);
+        const bool one_by_one = cfg.units.size() <= units_listed_one_by_one;
+        std::size_t fine = 0;
         for (const auto& u : cfg.units) {
           if (!units.has_leader(u.id))
             r.line(verdict::warn, "đơn vị " + u.id,
@@ -183,9 +190,14 @@ void check_database(doctor_report& r, const config& cfg, domain::instant now) {
             r.line(verdict::warn, "đơn vị " + u.id,
                    "nhóm đã đổi bằng /ketnoi, khác chat_id trong tệp cấu hình (nhóm theo /ketnoi được dùng): nên xoá "
                    "chat_id khỏi tệp cấu hình");
-          if (units.has_leader(u.id) && group && !group->empty())
-            r.line(verdict::ok, "đơn vị " + u.id, "có lãnh đạo và nhóm điều phối");
+          if (units.has_leader(u.id) && group && !group->empty()) {
+            ++fine;
+            if (one_by_one) r.line(verdict::ok, "đơn vị " + u.id, "có lãnh đạo và nhóm điều phối");
+          }
         }
+        if (!one_by_one && fine > 0)
+          r.line(verdict::ok, "đơn vị",
+                 std::to_string(fine) + "/" + std::to_string(cfg.units.size()) + " đơn vị có lãnh đạo và nhóm điều phối");
       }
     } catch (const std::exception& e) {
       r.line(verdict::fail, "cơ sở dữ liệu",
@@ -218,7 +230,25 @@ void check_clock(doctor_report& r, const config& cfg, domain::instant now) {
     return;
   }
   std::string zones;
+  if (cfg.units.size() > units_listed_one_by_one) {
+    // By offset: "22:38 (UTC+07:00) cho 3321 đơn vị".
+    std::map<std::chrono::minutes, std::size_t> by_offset;
+    for (const auto& u : cfg.units) ++by_offset[u.utc_offset];
+    for (const auto& [offset, count] : by_offset) {
+      if (!zones.empty()) zones += ", ";
+      auto off = offset.count();
+      char sign = off < 0 ? '-' : '+';
+      if (off < 0) off = -off;
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "%c%02d:%02d", sign, static_cast<int>(off / 60), static_cast<int>(off % 60));
+      const auto local = domain::to_local(now, offset);
+      zones += domain::format_hhmm(std::chrono::duration_cast<std::chrono::minutes>(
+                   local - std::chrono::local_seconds{domain::local_day(local).time_since_epoch()})) +
+               " (UTC" + buf + ") cho " + std::to_string(count) + " đơn vị";
+    }
+  }
   for (const auto& u : cfg.units) {
+    if (cfg.units.size() > units_listed_one_by_one) break;
     if (!zones.empty()) zones += ", ";
     auto off = u.utc_offset.count();
     char sign = off < 0 ? '-' : '+';
@@ -247,6 +277,11 @@ int run_doctor(const std::string& config_path, const clock& clk, std::ostream& o
     return 1;
   }
   r.line(verdict::ok, "cấu hình", config_path + " hợp lệ (" + std::to_string(cfg->units.size()) + " đơn vị)");
+  // A folder of unit files: a file not named *.toml is not read, which is easy to miss.
+  for (const auto& dir : cfg->unit_dirs) r.line(verdict::ok, "thư mục đơn vị", dir + ": mỗi tệp *.toml là một đơn vị");
+  for (const auto& ignored : unit_files_ignored(*cfg))
+    r.line(verdict::warn, "thư mục đơn vị",
+           ignored + " không được đọc: chỉ tệp có đuôi .toml là một đơn vị (đổi tên nếu đây là một đơn vị)");
   const auto now = clk.now();
   check_clock(r, *cfg, now);
   check_database(r, *cfg, now);

@@ -73,7 +73,8 @@ std::optional<parsed_url> parse_url(std::string_view url) {
 }
 
 http_client::http_client(asio::any_io_executor ex) : ex_(std::move(ex)), tls_(ssl::context::tls_client) {
-  tls_.set_default_verify_paths();
+  // The system's CAs are loaded at the first TLS connection (open()): reading them costs tens of
+  // milliseconds, paid at every start-up otherwise, also by clients that never use TLS.
   tls_.set_verify_mode(ssl::verify_peer);
   tls_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                    ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
@@ -236,6 +237,10 @@ asio::awaitable<std::unique_ptr<http_client::connection>> http_client::open(
 
   auto c = std::make_unique<connection>();
   if (u.tls) {
+    if (!system_cas_loaded_) {
+      tls_.set_default_verify_paths();
+      system_cas_loaded_ = true;
+    }
     c->secure = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(ex_, tls_);
     // SNI, and the certificate must name the host.
     if (!SSL_set_tlsext_host_name(c->secure->native_handle(), u.host.c_str())) {

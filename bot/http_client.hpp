@@ -87,6 +87,7 @@ class http_client {
 
   boost::asio::any_io_executor ex_;
   boost::asio::ssl::context tls_;
+  bool system_cas_loaded_ = false;  // set_default_verify_paths() done (at the first TLS connection)
   std::set<boost::beast::tcp_stream*> open_;  // connections in use by a call, for cancel()
   std::map<std::string, std::vector<std::unique_ptr<connection>>> idle_;  // by "scheme://host:port"
 };

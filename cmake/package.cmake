@@ -55,6 +55,8 @@ install(FILES ${TANNHA_DEB_DIR}/env DESTINATION /etc/tannha PERMISSIONS OWNER_RE
 install(FILES ${TANNHA_DEB_DIR}/copyright ${TANNHA_DEB_STAGE}/changelog.gz ${CMAKE_SOURCE_DIR}/README.md
         DESTINATION share/doc/tannha)
 install(FILES ${TANNHA_DEB_STAGE}/tannha.1.gz DESTINATION share/man/man1)
+# A unit file to copy into /etc/tannha/units.d/ ([units] dir = "units.d").
+install(FILES ${CMAKE_SOURCE_DIR}/examples/units.d/binhgiang.toml DESTINATION share/doc/tannha/examples/units.d)
 install(FILES ${TANNHA_DEB_DIR}/lintian-overrides DESTINATION share/lintian/overrides RENAME tannha)
 
 set(CPACK_GENERATOR DEB)

@@ -66,6 +66,7 @@ struct dispatcher::impl {
     }
     return mention_names;
   }
+  std::uint64_t units_version = 0;
 
   impl(storage::database& d, std::vector<domain::unit> u, std::vector<domain::procedure> cat, dispatcher_options o)
       : db(d),
@@ -79,7 +80,11 @@ struct dispatcher::impl {
         outbox(d, [n = options.max_text_units](std::string_view text) { return split_by_utf16(text, n); }),
         updates(d),
         hints(d) {
-    // The group a unit uses is the stored one: /ketnoi may have set it since the config was read.
+    apply_stored_groups();
+  }
+
+  // The group a unit uses is the stored one: /ketnoi may have set it since the config was read.
+  void apply_stored_groups() {
     for (auto& unit : units)
       if (auto g = svc.units_repo.stored_group(unit.id)) unit.chat_id = *g;
   }
@@ -109,6 +114,15 @@ std::shared_ptr<const std::vector<std::string>> bot_names::get() const {
 }
 
 const std::vector<domain::unit>& dispatcher::units() const { return impl_->units; }
+
+void dispatcher::set_units(std::vector<domain::unit> units) {
+  // Assigned in place: services::units refers to this vector.
+  impl_->units = std::move(units);
+  impl_->apply_stored_groups();
+  ++impl_->units_version;
+}
+
+std::uint64_t dispatcher::units_version() const { return impl_->units_version; }
 
 void dispatcher::on_command(std::function<void(std::string_view)> f) { impl_->command_hook = std::move(f); }
 
@@ -201,6 +215,7 @@ dispatch_outcome dispatcher::impl::handle_one(const incoming_message& msg, domai
     if (ctx.group_change) {
       for (auto& u : units)
         if (u.id == ctx.group_change->first) u.chat_id = ctx.group_change->second;
+      ++units_version;
     }
     return outcome;
   } catch (const SQLite::Exception& e) {

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -73,6 +74,13 @@ class dispatcher {
   /// The units, each with its effective group (the stored one, e.g. set by /ketnoi; chat_id
   /// empty when the unit has none yet).
   const std::vector<domain::unit>& units() const;
+  /// Serves these units from the next update on (a reload, SIGHUP): each with its stored group,
+  /// as at construction. Call between updates, on the thread that handles them; they must be
+  /// stored already (storage::unit_repository::sync_config).
+  void set_units(std::vector<domain::unit> units);
+  /// Counts changes of units(): a reload or a unit's new group (/ketnoi). A caller that copies
+  /// the units elsewhere copies again only when this moved.
+  std::uint64_t units_version() const;
   /// Called with the name of every recognised command once its update is committed (for
   /// metrics): a rolled-back update or a redelivered one is not counted.
   void on_command(std::function<void(std::string_view)> f);

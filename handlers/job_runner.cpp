@@ -634,6 +634,8 @@ job_runner::job_runner(storage::database& db, std::vector<domain::unit> units, j
 
 job_runner::~job_runner() = default;
 
+void job_runner::set_units(std::vector<domain::unit> units) { impl_->units = std::move(units); }
+
 job_run_stats job_runner::run_due_jobs(domain::instant now) {
   job_run_stats stats;
   int without_group = 0;

@@ -89,6 +89,9 @@ class job_runner {
   /// Runs every job due at `now` that has not run; a job that fails is logged, rolled back and
   /// tried again at the next call. Throws only for a database that cannot be written at all.
   job_run_stats run_due_jobs(domain::instant now);
+  /// Runs the jobs of these units from the next call on (a reload, SIGHUP); a removed unit gets
+  /// no more posts. Call on the thread that runs the jobs.
+  void set_units(std::vector<domain::unit> units);
 
  private:
   struct impl;

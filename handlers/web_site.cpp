@@ -168,7 +168,8 @@ std::string web_response::header(std::string_view name) const {
 
 struct web_site::impl {
   storage::database& db;
-  const std::vector<domain::unit>& units;
+  const std::vector<domain::unit>* units_in_use;  // the caller's, or `own` after set_units()
+  std::vector<domain::unit> own;
   catalog procedures;
   web_options options;
   renderer pages{embedded_web_templates(), true};
@@ -181,10 +182,12 @@ struct web_site::impl {
   std::map<std::string, std::deque<domain::instant>, std::less<>> failures;
 
   impl(storage::database& d, const std::vector<domain::unit>& u, std::vector<domain::procedure> cat, web_options o)
-      : db(d), units(u), procedures(std::move(cat)), options(std::move(o)) {}
+      : db(d), units_in_use(&u), procedures(std::move(cat)), options(std::move(o)) {}
+
+  const std::vector<domain::unit>& units() const { return *units_in_use; }
 
   const domain::unit* unit_by_id(std::string_view id) const {
-    for (const auto& u : units)
+    for (const auto& u : units())
       if (u.id == id) return &u;
     return nullptr;
   }
@@ -287,6 +290,11 @@ web_site::web_site(storage::database& db, const std::vector<domain::unit>& units
     : impl_(std::make_unique<impl>(db, units, std::move(catalog), std::move(options))) {}
 
 web_site::~web_site() = default;
+
+void web_site::set_units(std::vector<domain::unit> units) {
+  impl_->own = std::move(units);
+  impl_->units_in_use = &impl_->own;
+}
 
 std::optional<web_viewer> web_site::viewer(const web_request& r, domain::instant now) {
   if (r.session.empty() || !impl_->options.hash) return std::nullopt;

@@ -61,6 +61,9 @@ class web_site {
   web_site(storage::database& db, const std::vector<domain::unit>& units, std::vector<domain::procedure> catalog,
            web_options options);
   ~web_site();
+  /// From now on serves its own copy of these units instead of the ones given at construction
+  /// (a reload, SIGHUP); call on the thread that serves the pages, between requests.
+  void set_units(std::vector<domain::unit> units);
   web_site(const web_site&) = delete;
   web_site& operator=(const web_site&) = delete;
 

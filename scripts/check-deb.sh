@@ -48,6 +48,7 @@ expect -rw------- /etc/tannha/env
 expect -rw-r--r-- /usr/share/doc/tannha/copyright
 expect -rw-r--r-- /usr/share/doc/tannha/changelog.gz
 expect -rw-r--r-- /usr/share/man/man1/tannha.1.gz
+expect -rw-r--r-- /usr/share/doc/tannha/examples/units.d/binhgiang.toml
 if grep -E '^d' <<<"$listing" | grep -vqE '^drwxr-xr-x root/root'; then
   fail "a directory is not drwxr-xr-x root/root: $(grep -E '^d' <<<"$listing" | grep -vE '^drwxr-xr-x root/root')"
 fi
