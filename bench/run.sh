@@ -188,6 +188,8 @@ echo
 echo "$machine"
 echo "$table"
 
+# The section of `make bench-scale` (bench/scale.sh) is kept, after this one.
+kept="$(sed -n '/^<!-- bench-scale -->$/,/^<!-- \/bench-scale -->$/p' "$root/bench/RESULTS.md" 2>/dev/null || true)"
 cat > "$root/bench/RESULTS.md" <<EOF
 # Benchmark results
 
@@ -219,5 +221,6 @@ Fixed rate (p50_ms p99_ms max_ms rate updates replies errors):
 $(cat "$work/fixed")
 \`\`\`
 EOF
+[[ -z "$kept" ]] || printf '\n%s\n' "$kept" >> "$root/bench/RESULTS.md"
 echo
 echo "bench: written to bench/RESULTS.md"
