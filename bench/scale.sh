@@ -67,7 +67,10 @@ for n in $sizes; do
 
   # 2. the server on the same (now used) copy: start-up, RSS, the fixed-rate load
   t0=$(date +%s%N)
-  "$bin" serve --config "$work/work.toml" > "$work/server-$n.log" 2>&1 &
+  # The database's own day (bench_gen_national: 2026-11-26), after the brief bench_scale posted
+  # at 07:00 and its commands from 09:00: no job is due, as for a server restarted that morning
+  # (on today's date every job of the day and the retention purge would be caught up first).
+  "$bin" serve --config "$work/work.toml" --clock 2026-11-26T09:30:00+07:00 > "$work/server-$n.log" 2>&1 &
   server_pid=$!
   port=""
   for _ in $(seq 3000); do
@@ -98,7 +101,8 @@ cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
 mem="$(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo)"
 machine="nproc $(nproc); $cpu; $mem RAM; Linux $(uname -r); $(c++ --version | head -1); SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1 || echo '?')"
 rev="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
-section="$(python3 "$root/bench/scale_table.py" "$work" $sizes)"
+# Every size's latest figures: those of this run, and of an earlier run for a size left out.
+section="$(python3 "$root/bench/scale_table.py" "$work" $(printf '%s\n' 50000 500000 5000000 $sizes | sort -nu))"
 section="<!-- bench-scale -->
 ## The national database (make bench-scale)
 

@@ -16,7 +16,13 @@ def read(path):
 
 def main():
     work, sizes = sys.argv[1], sys.argv[2:]
-    data = {n: read(f"{work}/scale-{n}.tsv") for n in sizes}
+    # A size not measured yet (SCALE_SIZES left it out, and no earlier run did) shows as "—".
+    data = {}
+    for n in sizes:
+        try:
+            data[n] = read(f"{work}/scale-{n}.tsv")
+        except FileNotFoundError:
+            data[n] = ({}, {})
     names = []
     for n in sizes:
         for k in data[n][0]:
@@ -38,7 +44,7 @@ def main():
 
     def tick(d):
         s, cpu, runs, posts = d[1]["tick"]
-        return f"{float(s):.2f} s (CPU {float(cpu):.2f} s; {posts} briefs)"
+        return f"{float(s):.2f} s (CPU {float(cpu):.2f} s; {runs} briefs built, {posts} with news posted)"
     out.append("| 07:00 tick, all 3,321 units (every brief built and queued) | " +
                " | ".join(cell(n, tick) for n in sizes) + " | < 10 s |")
     out.append("| start-up of `tannha serve` to the first 200 on /healthz | " +
