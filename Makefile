@@ -26,7 +26,7 @@ FUZZ_SMOKE_RUNS ?= 10000
 # build still fails on them).
 BENCH_CXXFLAGS ?= -Wno-error=restrict -Wno-error=maybe-uninitialized -Wno-error=array-bounds
 
-.PHONY: all deps deps-san deps-deb build run test deb san-build test-asan clean bench bench-build bench-peers crash fuzz fuzz-smoke
+.PHONY: all deps deps-san deps-deb build run test deb san-build test-asan clean bench bench-build bench-peers bench-scale crash fuzz fuzz-smoke
 
 all: build
 
@@ -92,6 +92,12 @@ bench-peers: bench-build
 	  [ node_modules/.package-lock.json -nt package-lock.json ]; } || \
 	  npm ci --no-audit --no-fund $(PEERS_NODEDIR)
 	bench/peers/run.sh $(BENCH_DIR)
+
+# The national database (3,321 units; 50 thousand, 500 thousand and 5 million requests, cached
+# under $(BENCH_DIR)/scale/): the commands, web pages, 07:00 tick, start-up, RSS and size at
+# each; writes its section of bench/RESULTS.md (bench/scale.sh).
+bench-scale: bench-build
+	bench/scale.sh $(BENCH_DIR)
 
 # kill -9 under load CRASH_KILLS times, then check exactly-once and delivery.
 crash: bench-build

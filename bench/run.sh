@@ -191,6 +191,8 @@ echo "$table"
 # Other commands' sections (<!-- make bench-peers: begin --> … end -->) are kept.
 others="$(sed -n '/^<!-- make bench-[a-z]*: begin -->/,/^<!-- make bench-[a-z]*: end -->/p' \
           "$root/bench/RESULTS.md" 2>/dev/null || true)"
+# The section of `make bench-scale` (bench/scale.sh) is kept, after this one.
+kept="$(sed -n '/^<!-- bench-scale -->$/,/^<!-- \/bench-scale -->$/p' "$root/bench/RESULTS.md" 2>/dev/null || true)"
 cat > "$root/bench/RESULTS.md" <<EOF
 # Benchmark results
 
@@ -223,5 +225,6 @@ $(cat "$work/fixed")
 \`\`\`
 EOF
 if [[ -n "$others" ]]; then printf '\n%s\n' "$others" >> "$root/bench/RESULTS.md"; fi
+[[ -z "$kept" ]] || printf '\n%s\n' "$kept" >> "$root/bench/RESULTS.md"
 echo
 echo "bench: written to bench/RESULTS.md"

@@ -123,3 +123,17 @@ TEST_CASE("query plans: after a month of commands, jobs and sends, no query walk
     CHECK_MESSAGE(bounded, "a read of a whole table or of a whole unit's rows, which grow with the work");
   }
 }
+
+TEST_CASE("query plans: /tim by part of a dossier code reads the unit's codes, not every request of the unit") {
+  test::dispatch_fixture f;
+  f.group("admin-1", test::full_form, local(2026, 11, 23, 9));
+  f.group("admin-1", "/tim H15.50", local(2026, 11, 23, 10));
+  std::string plan;
+  for (const auto& sql : f.db().prepared_sql()) {
+    if (sql.find("instr(lower(dossier_code)") == std::string::npos) continue;
+    SQLite::Statement q(f.db().db(), "EXPLAIN QUERY PLAN " + sql);
+    while (q.executeStep()) plan += q.getColumn(3).getString() + "\n";
+  }
+  CAPTURE(plan);
+  CHECK(plan.find("USING INDEX requests_with_dossier (unit_id=?)") != std::string::npos);
+}
