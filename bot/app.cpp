@@ -3,6 +3,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <thread>
 #include <atomic>
 #include <mutex>
 #include <optional>
@@ -96,6 +100,30 @@ constexpr auto shutdown_grace = std::chrono::seconds(7);
 // every batch in turn.
 constexpr auto write_wait = std::chrono::milliseconds(1000);
 
+/// serve's deferred quick_check: its connection and thread, interrupted and joined on the
+/// way out whatever the way.
+struct background_check {
+  std::unique_ptr<storage::database> db;
+  std::thread thread;
+  std::atomic<bool> cancelled{false};
+  void stop() {
+    if (!thread.joinable()) return;
+    cancelled = true;
+    db->interrupt();
+    thread.join();
+  }
+  ~background_check() { stop(); }
+};
+
+bool own_file(const config& cfg) { return !cfg.storage.path.empty() && cfg.storage.path != ":memory:"; }
+
+/// The database file's size in bytes (0 when it does not exist yet).
+std::uintmax_t file_bytes(const std::string& path) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  return ec ? 0 : size;
+}
+
 // `serve` and `poll` share everything but where updates come from: the database, dispatcher,
 // metrics, HTTP server (the webhook, or only /healthz and /metrics when polling), relay,
 // scheduler and graceful stop.
@@ -113,6 +141,18 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
     std::cerr << "tannha poll: platform.token (or TANNHA_TOKEN) is needed to poll\n";
     return 2;
   }
+  // A background check that found damaged pages leaves this file: until a restore, serving
+  // again (systemd's restart) would write into those pages.
+  const std::string damaged_marker = cfg.storage.path + ".damaged";
+  if (own_file(cfg) && std::filesystem::exists(damaged_marker)) {
+    std::cerr << "tannha: database " << cfg.storage.path << " failed its integrity check while serving (see "
+              << damaged_marker << ")\nrestore the latest backup (tannha restore), which removes that file, before serving\n";
+    return 1;
+  }
+  // Above storage.check_before_serving_mb the quick_check (every page read) runs once the
+  // server listens, so that a national database starts in about a second, not ~17 s.
+  const bool check_later =
+      own_file(cfg) && file_bytes(cfg.storage.path) > std::uintmax_t(cfg.storage.check_before_serving_mb) * 1024 * 1024;
   {
     // Before anything writes: a database this program would misread, or one with damaged
     // pages, is refused with a message instead of being served (and written to).
@@ -134,7 +174,7 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
                 << "); run the tannha version that wrote it, or restore a backup made for this one\n";
       return 1;
     }
-    auto check = probe->quick_check();
+    auto check = check_later ? std::string("ok") : probe->quick_check();
     if (check != "ok") {
       std::cerr << "tannha: database " << cfg.storage.path << " failed its quick integrity check: " << check
                 << "\nrestore the latest backup (see `tannha backup`) before serving\n";
@@ -394,6 +434,31 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
                          {"platform", std::string(to_string(*kind))}, {"units", static_cast<int>(cfg.units.size())},
                          {"mode", polling ? "poll" : "webhook"}});
 
+  // The deferred quick_check, on a read-only connection of its own (WAL: it blocks no writer).
+  // Damaged pages: /healthz says "database", the marker keeps a restart from serving, and
+  // the server stops as on SIGTERM, exiting 1.
+  std::atomic<int> exit_code{0};
+  background_check later;
+  if (check_later) {
+    later.db = std::make_unique<storage::database>(cfg.storage.path, false);
+    log_info("integrity_check_later", {{"mib", static_cast<std::int64_t>(file_bytes(cfg.storage.path) >> 20)}});
+    later.thread = std::thread([&] {
+      auto started = std::chrono::steady_clock::now();
+      auto result = later.db->quick_check();
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+      if (result == "ok") {
+        log_info("integrity_check", {{"result", "ok"}, {"ms", static_cast<std::int64_t>(ms.count())}});
+        return;
+      }
+      if (later.cancelled) return;  // interrupted by the stop, not a finding
+      hp.database_damaged();
+      std::ofstream(damaged_marker) << result << "\n";
+      log_error("database_damaged", {{"ms", static_cast<std::int64_t>(ms.count())}});
+      exit_code = 1;
+      ::kill(::getpid(), SIGTERM);
+    });
+  }
+
   // Graceful stop: no new connections or polls, requests in flight answered, the relay's
   // current sends recorded; after shutdown_grace whatever is left is closed. run() returns
   // when nothing is left, and the database closes as `db` goes out of scope.
@@ -433,9 +498,10 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
         log_escaped("shutdown_watchdog"));
   });
   ioc.run();
+  later.stop();
   if (writer) writer->stop();  // nothing is queued once run() returns; joined before the rest goes
   log_info("stopped");
-  return 0;
+  return exit_code;
 }
 
 }  // namespace

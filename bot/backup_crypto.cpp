@@ -250,6 +250,8 @@ int run_restore(const std::string& from, const std::string& to, const std::strin
     std::cerr << "tannha restore: cannot write " << to << "\n";
     return 1;
   }
+  // serve's background check left this when it found the old file damaged; the file is new now.
+  std::filesystem::remove(to + ".damaged", ec);
   std::cout << "restored " << from << " to " << to << " (integrity_check: ok)\n";
   return 0;
 }

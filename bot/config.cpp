@@ -889,11 +889,13 @@ domain::result<config> parse_impl(std::string_view text, const std::string& sour
   read_server(d, root, c.server);
   read_platform(d, root, c.platform);
   if (const toml::table* t = get_table(d, root, "storage", "")) {
-    check_keys(d, *t, "storage", {"path"});
+    check_keys(d, *t, "storage", {"path", "check_before_serving_mb"});
     if (auto v = get_string(d, *t, "path", "storage", false)) {
       if (v->empty()) d.add(t->get("path")->source(), "storage.path", "must not be empty");
       else c.storage.path = *v;
     }
+    read_int(d, *t, "check_before_serving_mb", "storage", c.storage.check_before_serving_mb, 0, 1 << 20,
+             "a size in MiB from 0 to 1048576");
   }
   read_relay(d, root, c.relay);
   if (const toml::table* t = get_table(d, root, "forms", "")) {

@@ -45,6 +45,10 @@ struct platform_config {
 /// [storage]
 struct storage_config {
   std::string path = "tannha.db";
+  /// A database file up to this size (MiB) passes SQLite's quick_check before the server
+  /// listens; a larger one is checked in the background once it serves (the check reads every
+  /// page: ~17 s for a national 6 GB file), and a failure then stops the server.
+  int check_before_serving_mb = 256;
 
   bool operator==(const storage_config&) const = default;
 };

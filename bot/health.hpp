@@ -23,9 +23,13 @@ class health {
   /// The relay stopped on purpose (graceful stop): no heartbeat is expected any more.
   void relay_stopped() { relay_beat_.store(0); }
 
-  /// Empty when healthy; otherwise one word for /healthz: "writes" (the latest write failed),
-  /// "relay" (its loop has not turned for `relay_patience`).
+  /// The background integrity check found damaged pages: unhealthy until the server stops.
+  void database_damaged() { damaged_.store(true); }
+
+  /// Empty when healthy; otherwise one word for /healthz: "database" (damaged pages found),
+  /// "writes" (the latest write failed), "relay" (its loop has not turned for `relay_patience`).
   std::string problem(time_point now, std::chrono::seconds relay_patience = std::chrono::seconds(10)) const {
+    if (damaged_.load()) return "database";
     if (write_failing_.load()) return "writes";
     auto beat = relay_beat_.load();
     if (beat != 0 && now - time_point(time_point::duration(beat)) > relay_patience) return "relay";
@@ -34,6 +38,7 @@ class health {
 
  private:
   std::atomic<bool> write_failing_{false};
+  std::atomic<bool> damaged_{false};
   std::atomic<time_point::rep> relay_beat_{0};  // 0: no relay (yet), nothing to watch
 };
 

@@ -192,6 +192,8 @@ std::string database::integrity_check() {
   return out;
 }
 
+void database::interrupt() noexcept { sqlite3_interrupt(db_.getHandle()); }
+
 std::string database::quick_check() {
   try {
     SQLite::Statement q(db_, "PRAGMA quick_check(5)");

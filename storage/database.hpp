@@ -64,6 +64,9 @@ class database {
   /// PRAGMA quick_check's answer: integrity_check without the index cross-checks, fast enough
   /// for every start ("ok" when sound; otherwise its first lines).
   std::string quick_check();
+  /// Makes a statement running on this connection in another thread (a long quick_check)
+  /// stop at its next step with an error. Safe from any thread.
+  void interrupt() noexcept;
   /// True when a trivial query answers (for /healthz).
   bool healthy() noexcept;
   /// How long a statement waits for another connection's lock before failing with
