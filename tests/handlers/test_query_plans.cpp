@@ -11,6 +11,7 @@
 #include "dispatch_fixture.hpp"
 #include "handlers/job_runner.hpp"
 #include "storage/outbox.hpp"
+#include "storage/report_repository.hpp"
 #include "storage/unit_repository.hpp"
 
 using namespace tannha;
@@ -136,4 +137,45 @@ TEST_CASE("query plans: /tim by part of a dossier code reads the unit's codes, n
   }
   CAPTURE(plan);
   CHECK(plan.find("USING INDEX requests_with_dossier (unit_id=?)") != std::string::npos);
+}
+
+// A unit's requests are spread over the whole table, so every row a report looks up is a page of
+// its own: on the national database a year's report and the dashboard grew with the database's
+// size (bench/NOTES.md). The report's ranges over returns and registrations are read from the
+// index alone (migration 026), and whether a reception is a request's first is one probe of the
+// receptions' index, not a read of each earlier event of the request.
+TEST_CASE("query plans: a report reads its period's returns and registrations from the index alone") {
+  test::dispatch_fixture f;
+  f.group("admin-1", test::full_form, local(2026, 11, 23, 9));
+  storage::report_repository reports(f.db());
+  const auto year = domain::parse_period_key("2026");
+  REQUIRE(year);
+  const std::chrono::minutes offset{7 * 60};
+  (void)reports.figures("binhgiang", *year, offset);
+  (void)reports.returns_between("binhgiang", local(2026, 6, 1), local(2026, 12, 1));
+  auto plan_of = [&](const std::string& needle) {
+    std::string plan;
+    for (const auto& sql : f.db().prepared_sql()) {
+      if (sql.find(needle) == std::string::npos) continue;
+      SQLite::Statement q(f.db().db(), "EXPLAIN QUERY PLAN " + sql);
+      while (q.executeStep()) plan += q.getColumn(3).getString() + "\n";
+    }
+    return plan;
+  };
+  const auto on_time = plan_of("SELECT COUNT(due_day)");
+  CAPTURE(on_time);
+  CHECK(on_time.find("USING COVERING INDEX requests_by_returned") != std::string::npos);
+  const auto chart = plan_of("SELECT returned_at, due_day FROM requests");
+  CAPTURE(chart);
+  CHECK(chart.find("USING COVERING INDEX requests_by_returned") != std::string::npos);
+  const auto returned_groups = plan_of("r.returned_at >= :s AND r.returned_at < :e GROUP BY");
+  CAPTURE(returned_groups);
+  CHECK(returned_groups.find("SEARCH r USING COVERING INDEX requests_by_returned") != std::string::npos);
+  const auto registered_groups = plan_of("r.registered_at >= :s AND r.registered_at < :e GROUP BY");
+  CAPTURE(registered_groups);
+  CHECK(registered_groups.find("SEARCH r USING COVERING INDEX requests_by_registered") != std::string::npos);
+  const auto first_reception = plan_of("AVG((ue.at - r.registered_at)");
+  CAPTURE(first_reception);
+  CHECK(first_reception.find("SEARCH x USING INDEX request_events_receptions (request_id=? AND id<?)") !=
+        std::string::npos);
 }
