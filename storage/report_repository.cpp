@@ -69,6 +69,40 @@ std::vector<std::string> split_categories(const std::string& s) {
   return out;
 }
 
+/// open_at's and open_requests' rows (number, state, registered, proposed, visit day and time,
+/// team, due, result, postponed, name, village, procedure code and name), by number.
+std::vector<open_request> read_open_requests(SQLite::Statement& q, minutes utc_offset) {
+  std::vector<open_request> out;
+  auto day_of = [&](std::int64_t s) {
+    return domain::local_day(domain::to_local(domain::instant{seconds{s}}, utc_offset));
+  };
+  while (q.executeStep()) {
+    open_request o;
+    auto state = domain::request_state_from_string(q.getColumn(1).getString());
+    if (!state) continue;  // a state this build does not know cannot be judged
+    o.facts.number = q.getColumn(0).getInt64();
+    o.facts.state = *state;
+    o.registered_at = domain::instant{seconds{q.getColumn(2).getInt64()}};
+    o.proposed_day = opt_day(q.getColumn(3));
+    o.facts.visit_day = opt_day(q.getColumn(4));
+    o.visit_time = q.getColumn(5).isNull() ? "" : q.getColumn(5).getString();
+    o.team = q.getColumn(6).getString();
+    o.facts.due_day = opt_day(q.getColumn(7));
+    if (!q.getColumn(8).isNull()) o.facts.result_day = day_of(q.getColumn(8).getInt64());
+    o.facts.waiting_since =
+        day_of(q.getColumn(9).isNull() ? q.getColumn(2).getInt64() : q.getColumn(9).getInt64());
+    o.citizen_name = q.getColumn(10).getString();
+    o.village = q.getColumn(11).getString();
+    o.procedure_code = q.getColumn(12).getString();
+    o.procedure_name = q.getColumn(13).getString();
+    out.push_back(std::move(o));
+  }
+  // Sorted here: ORDER BY number would make SQLite walk the unit's whole (unit_id, number) index.
+  std::sort(out.begin(), out.end(),
+            [](const open_request& a, const open_request& b) { return a.facts.number < b.facts.number; });
+  return out;
+}
+
 }  // namespace
 
 report_figures report_repository::figures(const std::string& unit_id, const domain::period& p, minutes utc_offset) {
@@ -249,34 +283,7 @@ std::vector<open_request> report_repository::open_at(const std::string& unit_id,
       "WHERE e.to_state IN " + open_states_sql);
   q->bind(":u", unit_id);
   q->bind(":t", secs(t));
-  std::vector<open_request> out;
-  auto day_of = [&](std::int64_t s) {
-    return domain::local_day(domain::to_local(domain::instant{seconds{s}}, utc_offset));
-  };
-  while (q->executeStep()) {
-    open_request o;
-    auto state = domain::request_state_from_string(q->getColumn(1).getString());
-    if (!state) continue;
-    o.facts.number = q->getColumn(0).getInt64();
-    o.facts.state = *state;
-    o.registered_at = domain::instant{seconds{q->getColumn(2).getInt64()}};
-    o.proposed_day = opt_day(q->getColumn(3));
-    o.facts.visit_day = opt_day(q->getColumn(4));
-    o.visit_time = q->getColumn(5).isNull() ? "" : q->getColumn(5).getString();
-    o.team = q->getColumn(6).getString();
-    o.facts.due_day = opt_day(q->getColumn(7));
-    if (!q->getColumn(8).isNull()) o.facts.result_day = day_of(q->getColumn(8).getInt64());
-    o.facts.waiting_since =
-        day_of(q->getColumn(9).isNull() ? q->getColumn(2).getInt64() : q->getColumn(9).getInt64());
-    o.citizen_name = q->getColumn(10).getString();
-    o.village = q->getColumn(11).getString();
-    o.procedure_code = q->getColumn(12).getString();
-    o.procedure_name = q->getColumn(13).getString();
-    out.push_back(std::move(o));
-  }
-  std::sort(out.begin(), out.end(),
-            [](const open_request& a, const open_request& b) { return a.facts.number < b.facts.number; });
-  return out;
+  return read_open_requests(*q, utc_offset);
 }
 
 std::vector<open_request> report_repository::open_requests(const std::string& unit_id, minutes utc_offset) {
@@ -288,35 +295,7 @@ std::vector<open_request> report_repository::open_requests(const std::string& un
       "FROM requests r JOIN citizens c ON c.id = r.citizen_id LEFT JOIN procedures p ON p.code = r.procedure_code "
       "WHERE r.unit_id = :u AND r.state IN ") + open_states_sql);
   q->bind(":u", unit_id);
-  std::vector<open_request> out;
-  auto day_of = [&](std::int64_t s) {
-    return domain::local_day(domain::to_local(domain::instant{seconds{s}}, utc_offset));
-  };
-  while (q->executeStep()) {
-    open_request o;
-    auto state = domain::request_state_from_string(q->getColumn(1).getString());
-    if (!state) continue;  // a state this build does not know cannot be judged
-    o.facts.number = q->getColumn(0).getInt64();
-    o.facts.state = *state;
-    o.registered_at = domain::instant{seconds{q->getColumn(2).getInt64()}};
-    o.proposed_day = opt_day(q->getColumn(3));
-    o.facts.visit_day = opt_day(q->getColumn(4));
-    o.visit_time = q->getColumn(5).isNull() ? "" : q->getColumn(5).getString();
-    o.team = q->getColumn(6).getString();
-    o.facts.due_day = opt_day(q->getColumn(7));
-    if (!q->getColumn(8).isNull()) o.facts.result_day = day_of(q->getColumn(8).getInt64());
-    o.facts.waiting_since =
-        day_of(q->getColumn(9).isNull() ? q->getColumn(2).getInt64() : q->getColumn(9).getInt64());
-    o.citizen_name = q->getColumn(10).getString();
-    o.village = q->getColumn(11).getString();
-    o.procedure_code = q->getColumn(12).getString();
-    o.procedure_name = q->getColumn(13).getString();
-    out.push_back(std::move(o));
-  }
-  // Sorted here: ORDER BY number would make SQLite walk the unit's whole (unit_id, number) index.
-  std::sort(out.begin(), out.end(),
-            [](const open_request& a, const open_request& b) { return a.facts.number < b.facts.number; });
-  return out;
+  return read_open_requests(*q, utc_offset);
 }
 
 std::vector<report_row> report_repository::requests_in(const std::string& unit_id, const domain::period& p,
