@@ -15,6 +15,7 @@
 #include <set>
 
 #include "bot/fake_platform.hpp"
+#include "members_unit_config.hpp"
 #include "server_process.hpp"
 
 using namespace tannha;
@@ -42,28 +43,7 @@ std::string name_of(const std::string& user) {
   return "Người dân";
 }
 
-std::string config(const test::fake_platform& fp) {
-  return R"([server]
-listen = "127.0.0.1:0"
-[platform]
-kind = "zalo"
-api_base = ")" + fp.base_url() + R"("
-token = "T"
-webhook_secret = ")" + secret + R"("
-[storage]
-path = "@DB@"
-[relay]
-per_chat_per_second = 100.0
-per_group_per_minute = 6000
-global_per_second = 1000.0
-[[units]]
-id = "binhgiang"
-name = "Xã Bình Giang"
-admins = ["a0000000000000000001"]
-villages = ["Đông Hải", "Tây Sơn"]
-visit_days = ["Thứ Bảy"]
-)";
-}
+std::string config(const test::fake_platform& fp) { return test::members_unit_config(fp, secret); }
 
 bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
