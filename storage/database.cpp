@@ -70,6 +70,17 @@ const std::string& create_owner_only(const std::string& path) {
   return path;
 }
 
+/// An integrity pragma's rows joined by "; " ("ok" when sound).
+std::string check_answer(SQLite::Database& db, const char* pragma) {
+  SQLite::Statement q(db, pragma);
+  std::string out;
+  while (q.executeStep()) {
+    if (!out.empty()) out += "; ";
+    out += q.getColumn(0).getString();
+  }
+  return out;
+}
+
 }  // namespace
 
 /// Copies the WAL back into the database file on a thread and connection of its own. A
@@ -182,27 +193,13 @@ int database::latest_version() {
   return v;
 }
 
-std::string database::integrity_check() {
-  SQLite::Statement q(db_, "PRAGMA integrity_check(5)");
-  std::string out;
-  while (q.executeStep()) {
-    if (!out.empty()) out += "; ";
-    out += q.getColumn(0).getString();
-  }
-  return out;
-}
+std::string database::integrity_check() { return check_answer(db_, "PRAGMA integrity_check(5)"); }
 
 void database::interrupt() noexcept { sqlite3_interrupt(db_.getHandle()); }
 
 std::string database::quick_check() {
   try {
-    SQLite::Statement q(db_, "PRAGMA quick_check(5)");
-    std::string out;
-    while (q.executeStep()) {
-      if (!out.empty()) out += "; ";
-      out += q.getColumn(0).getString();
-    }
-    return out;
+    return check_answer(db_, "PRAGMA quick_check(5)");
   } catch (const SQLite::Exception& e) {
     // Pages too damaged to walk fail the check itself: that is its answer too.
     return e.what();
@@ -269,13 +266,7 @@ std::pair<std::string, std::string> database::snapshot() {
 std::string database::check_file(const std::string& path) {
   try {
     SQLite::Database copy(path, SQLite::OPEN_READONLY);
-    SQLite::Statement q(copy, "PRAGMA integrity_check(5)");
-    std::string out;
-    while (q.executeStep()) {
-      if (!out.empty()) out += "; ";
-      out += q.getColumn(0).getString();
-    }
-    return out;
+    return check_answer(copy, "PRAGMA integrity_check(5)");
   } catch (const SQLite::Exception& e) {
     return e.what();
   }
