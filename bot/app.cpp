@@ -115,6 +115,7 @@ struct background_check {
   ~background_check() { stop(); }
 };
 
+/// A database in a file of its own (not ":memory:"): it gets a writer thread and its checks.
 bool own_file(const config& cfg) { return !cfg.storage.path.empty() && cfg.storage.path != ":memory:"; }
 
 /// The database file's size in bytes (0 when it does not exist yet).
@@ -200,7 +201,7 @@ int run_service(const config& cfg, const clock& clk, bool polling) {
   // A file database is written by one thread of its own (db_writer), so the I/O thread never
   // waits on SQLite; the I/O thread's reads (the relay's due rows, /metrics' gauges) use a
   // second connection, which WAL never blocks behind a writer. ":memory:" stays on one thread.
-  const bool own_writer = !cfg.storage.path.empty() && cfg.storage.path != ":memory:";
+  const bool own_writer = own_file(cfg);
   std::unique_ptr<storage::database> reader;
   if (own_writer) {
     reader = std::make_unique<storage::database>(cfg.storage.path, false);
